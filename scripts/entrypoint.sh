@@ -1,0 +1,16 @@
+#!/bin/sh
+# The one way Emporium starts, with or without Docker (`npm start` runs it
+# after building; the Docker image runs it as its command):
+#   1. with SECRETS_DIR set, create any missing secret once and keep it there;
+#   2. wait for PostgreSQL, migrate and seed (under an advisory lock);
+#   3. exec the server, so it receives SIGTERM directly.
+set -eu
+cd "$(dirname "$0")/.."
+
+if [ -n "${SECRETS_DIR:-}" ]; then
+  # shellcheck source=scripts/secrets.sh
+  . scripts/secrets.sh
+fi
+
+node db/migrate-and-seed.cjs
+exec node dist/server.js

@@ -1,0 +1,51 @@
+/**
+ * Mounts the admin panel lazily: AdminJS takes ~2 s to import, so the API
+ * serves at once and the panel is loaded in the background (server start) or
+ * on the first /admin request. Requests that arrive earlier wait for it.
+ */
+import type { RequestHandler, Router } from 'express';
+import { ForbiddenError } from '../errors.js';
+
+let loading: Promise<Router> | undefined;
+
+/** Starts loading the panel (idempotent) and resolves with its router. */
+export function loadAdminPanel(): Promise<Router> {
+  loading ??= import('./panel.js').then(({ buildAdminRouter }) => buildAdminRouter());
+  return loading;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF defence for the panel (AdminJS has no CSRF token): a state-changing
+ * request must come from this site, by Origin or, failing that,
+ * Sec-Fetch-Site. A request with neither (curl, old clients) is allowed: a
+ * browser always sends one of them on a cross-site POST.
+ */
+export const sameOriginOnly: RequestHandler = (req, _res, next) => {
+  if (SAFE_METHODS.has(req.method)) return next();
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      host = undefined;
+    }
+    if (host !== req.headers.host) return next(new ForbiddenError('Cross-site requests to the admin panel are refused.'));
+    return next();
+  }
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    return next(new ForbiddenError('Cross-site requests to the admin panel are refused.'));
+  }
+  next();
+};
+
+/** The /admin middleware: CSRF check, then the (lazily loaded) AdminJS router. */
+export const adminPanel: RequestHandler = (req, res, next) => {
+  loadAdminPanel().then(
+    (router) => router(req, res, next),
+    (error: unknown) => next(error),
+  );
+};

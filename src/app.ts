@@ -1,0 +1,52 @@
+/**
+ * Builds the Express application without listening, so tests (supertest) and
+ * the server entry share exactly the same stack.
+ */
+import express, { type Express, type RequestHandler } from 'express';
+import { adminPanel, sameOriginOnly } from './admin/index.js';
+import { config } from './config.js';
+import { docsRouter } from './docs/index.js';
+import { RegisterRoutes } from './generated/routes.js';
+import { isShuttingDown } from './lifecycle.js';
+import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { metricsHandler, recordRequestMetrics } from './middleware/metrics.js';
+import { requestContext } from './middleware/request-context.js';
+import { securityHeaders } from './middleware/security-headers.js';
+
+/**
+ * While the server drains, every response (including those of requests that
+ * began before the signal) tells keep-alive clients to reconnect elsewhere.
+ */
+const closeConnectionsWhileDraining: RequestHandler = (_req, res, next) => {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+    if (isShuttingDown()) this.setHeader('Connection', 'close');
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+  next();
+};
+
+/** Creates the app: logging, metrics, security headers, docs, admin panel, API routes, errors. */
+export function createApp(): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+
+  app.use(requestContext);
+  app.use(recordRequestMetrics);
+  app.use(securityHeaders);
+  app.use(closeConnectionsWhileDraining);
+
+  app.get('/metrics', metricsHandler);
+  app.use(docsRouter());
+  // AdminJS parses its own bodies: it must come before the JSON parser.
+  app.use('/admin', sameOriginOnly, adminPanel);
+
+  app.use(express.json({ limit: config.http.jsonBodyLimit }));
+  app.use(express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }));
+  RegisterRoutes(app);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

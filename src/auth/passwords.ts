@@ -1,0 +1,26 @@
+/** Password hashing with bcrypt at the configured cost. */
+import bcrypt from 'bcrypt';
+import { config } from '../config.js';
+
+/** Hashes a password with bcrypt at BCRYPT_COST. */
+export function hashPassword(password: string): Promise<string> {
+  return bcrypt.hash(password, config.auth.bcryptCost);
+}
+
+// A real hash of a random string at the configured cost, made once, so that a
+// login for an unknown user costs as much as one for a known user.
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Compares a password with a stored hash. With no hash (unknown user) it
+ * still runs a full bcrypt compare against a dummy hash and returns false, so
+ * response times do not reveal which accounts exist.
+ */
+export async function verifyPassword(password: string, hash: string | null | undefined): Promise<boolean> {
+  if (!hash) {
+    dummyHash ??= hashPassword(`dummy-${Math.random()}`);
+    await bcrypt.compare(password, await dummyHash);
+    return false;
+  }
+  return bcrypt.compare(password, hash);
+}

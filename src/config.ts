@@ -1,0 +1,204 @@
+/**
+ * The one typed configuration object. Nothing else in the app reads
+ * `process.env`: every setting is parsed and validated here, once, at start.
+ * A missing or bad value stops the process with a message that names the
+ * variable and what is expected.
+ */
+import { createRequire } from 'node:module';
+import { z } from 'zod';
+
+interface EnvFiles {
+  loadEnvFiles(): void;
+  developmentDefaults(): Record<string, string>;
+}
+const envFiles = createRequire(import.meta.url)('../db/env.cjs') as EnvFiles;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const SIZE = /^\d+(b|kb|mb)?$/i;
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `expected at least ${min}`).max(max, `expected at most ${max}`));
+const flag = z.enum(['true', 'false'], 'expected true or false').transform((value) => value === 'true');
+const url = (protocols: string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL such as ${example}` },
+  );
+
+/**
+ * The environment variables Emporium reads, with their validation rules and
+ * production-safe defaults. Secrets have no default here: in development they
+ * come from `.env.example`, in production from the operator.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: int(0, 65535).default(8000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/emporium').default(
+    'postgres://postgres@127.0.0.1:5432/emporium',
+  ),
+  DB_POOL_MAX: int(1, 200).default(10),
+  DB_ACQUIRE_TIMEOUT_MS: int(100, 60_000).default(3000),
+  DB_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(5000),
+  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379/0').default('redis://127.0.0.1:6379/0'),
+  REDIS_KEY_PREFIX: z.string().max(64).default('emporium:'),
+  REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(500),
+  CACHE_TTL_SECONDS: int(1, 86_400).default(300),
+  JWT_SECRET: z.string(),
+  SESSION_SECRET: z.string(),
+  BCRYPT_COST: int(4, 15).default(12),
+  TRUST_PROXY: int(0, 10).default(0),
+  COOKIE_SECURE: flag.optional(),
+  JSON_BODY_LIMIT: z.string().regex(SIZE, 'expected a size such as 100kb').default('100kb'),
+  METRICS_TOKEN: z.string().optional(),
+  SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+});
+
+/** Names of every variable the app reads (the seeders and compose read a few more; see .env.example). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
+type Env = z.infer<typeof envSchema>;
+
+/** The parsed, validated settings the app runs with. */
+export interface Config {
+  env: Env['NODE_ENV'];
+  isProduction: boolean;
+  http: {
+    port: number;
+    host: string;
+    jsonBodyLimit: string;
+    trustProxy: number;
+    shutdownTimeoutMs: number;
+  };
+  logLevel: Env['LOG_LEVEL'];
+  db: {
+    url: string;
+    poolMax: number;
+    acquireTimeoutMs: number;
+    statementTimeoutMs: number;
+  };
+  redis: {
+    url: string;
+    keyPrefix: string;
+    commandTimeoutMs: number;
+  };
+  cache: { ttlSeconds: number };
+  auth: {
+    jwtSecret: string;
+    bcryptCost: number;
+  };
+  session: {
+    secret: string;
+    cookieSecure: boolean;
+  };
+  metricsToken: string | undefined;
+}
+
+/** Thrown when the environment does not describe a runnable configuration. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const SECRET_MIN_BYTES = 32;
+
+/** In production a secret must be long and must not be a documented default. */
+function productionSecretProblems(env: Env, defaults: Record<string, string>): string[] {
+  const problems: string[] = [];
+  for (const name of ['JWT_SECRET', 'SESSION_SECRET'] as const) {
+    const value = env[name];
+    if (Buffer.byteLength(value, 'utf8') < SECRET_MIN_BYTES) {
+      problems.push(`${name}: must be at least ${SECRET_MIN_BYTES} bytes in production (openssl rand -base64 48)`);
+    } else if (value === defaults[name] || /change-me|do-not-use/i.test(value)) {
+      problems.push(`${name}: is the development default; set your own secret in production`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Parses and validates an environment. Pure: it throws ConfigError listing
+ * every problem instead of exiting, so tests can call it directly.
+ */
+export function loadConfig(
+  source: Record<string, string | undefined>,
+  defaults: Record<string, string> = {},
+): Config {
+  // An empty value (`PORT=`) means "not set", as in most env-file tooling.
+  const present = Object.fromEntries(
+    CONFIG_VARIABLES.map((name) => [name, source[name] === '' ? undefined : source[name]]),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const missing = present[name] === undefined;
+        if (missing) return `${name}: is required`;
+        // Never echo values that may carry credentials.
+        const got = /SECRET|TOKEN|PASSWORD|URL/.test(name) ? '' : ` (got ${JSON.stringify(present[name])})`;
+        return `${name}: ${issue.message}${got}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === 'production';
+  if (isProduction) {
+    const problems = productionSecretProblems(env, defaults);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  return {
+    env: env.NODE_ENV,
+    isProduction,
+    http: {
+      port: env.PORT,
+      host: env.HOST,
+      jsonBodyLimit: env.JSON_BODY_LIMIT,
+      trustProxy: env.TRUST_PROXY,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    logLevel: env.LOG_LEVEL,
+    db: {
+      url: env.DATABASE_URL,
+      poolMax: env.DB_POOL_MAX,
+      acquireTimeoutMs: env.DB_ACQUIRE_TIMEOUT_MS,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    },
+    redis: {
+      url: env.REDIS_URL,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    },
+    cache: { ttlSeconds: env.CACHE_TTL_SECONDS },
+    auth: { jwtSecret: env.JWT_SECRET, bcryptCost: env.BCRYPT_COST },
+    session: { secret: env.SESSION_SECRET, cookieSecure: env.COOKIE_SECURE ?? isProduction },
+    metricsToken: env.METRICS_TOKEN,
+  };
+}
+
+function loadProcessConfig(): Config {
+  envFiles.loadEnvFiles();
+  try {
+    return loadConfig(process.env, envFiles.developmentDefaults());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for every variable and its format.\n`);
+    process.exit(1);
+  }
+}
+
+/** The configuration of this process, validated at import time. */
+export const config: Config = loadProcessConfig();

@@ -1,0 +1,34 @@
+import { Controller, Get, Path, Response, Route, Tags } from '@tsoa/runtime';
+import type { CategoryOut } from '../schemas/category.js';
+import type { Id } from '../schemas/common.js';
+import type { ProblemDetails } from '../schemas/problem.js';
+import { getCategory, listCategories } from '../services/category-service.js';
+
+/** The shop's departments. Public: no token needed. */
+@Route('api/v1/categories')
+@Tags('Catalog')
+export class CategoryController extends Controller {
+  /**
+   * Every category, ordered by `sort_order` and then by name, each with the
+   * number of products currently listed in it (archived products are not
+   * counted). Served from a Redis cache that product and category changes
+   * invalidate; if Redis is down the list comes straight from PostgreSQL.
+   * @summary List categories
+   */
+  @Get()
+  public async listCategories(): Promise<CategoryOut[]> {
+    return listCategories();
+  }
+
+  /**
+   * One category with its count of listed products.
+   * @summary Get a category
+   * @param category_id The category's id.
+   */
+  @Get('{category_id}')
+  @Response<ProblemDetails>(404, 'No category has this id', undefined, 'application/problem+json')
+  @Response<ProblemDetails>(422, 'The id is not a whole number from 1 to 2147483647', undefined, 'application/problem+json')
+  public async getCategory(@Path() category_id: Id): Promise<CategoryOut> {
+    return getCategory(category_id);
+  }
+}

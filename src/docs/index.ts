@@ -1,0 +1,64 @@
+/**
+ * API documentation, all served from this process (no CDN): the tsoa spec at
+ * /openapi.json, Swagger UI at /docs and ReDoc at /redoc.
+ */
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Router } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import spec from '../generated/openapi.json' with { type: 'json' };
+
+const require = createRequire(import.meta.url);
+const redocBundle = require.resolve('redoc/bundles/redoc.standalone.js');
+
+const specJson = JSON.stringify(spec);
+const specEtag = `"${createHash('sha1').update(specJson).digest('base64url')}"`;
+
+const redocPage = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Emporium API — ReDoc</title>
+  <style>body { margin: 0; padding: 0; }</style>
+</head>
+<body>
+  <div id="redoc"></div>
+  <script src="/redoc/redoc.standalone.js"></script>
+  <script src="/redoc/init.js"></script>
+</body>
+</html>`;
+
+// External script (not inline) so the strict CSP holds.
+const redocInit = `Redoc.init('/openapi.json', { hideDownloadButton: false, expandResponses: '200,201' }, document.getElementById('redoc'));`;
+
+/** Routes for /openapi.json, /docs and /redoc. */
+export function docsRouter(): Router {
+  const router = Router();
+  router.get('/openapi.json', (req, res) => {
+    res.set({ ETag: specEtag, 'Cache-Control': 'no-cache' });
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json').send(specJson);
+  });
+  router.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(spec, {
+      customSiteTitle: 'Emporium API — Swagger UI',
+      swaggerOptions: { persistAuthorization: true, displayRequestDuration: true, validatorUrl: null },
+    }),
+  );
+  router.get('/redoc', (_req, res) => {
+    res.type('html').send(redocPage);
+  });
+  router.get('/redoc/init.js', (_req, res) => {
+    res.type('application/javascript').send(redocInit);
+  });
+  router.get('/redoc/redoc.standalone.js', (_req, res) => {
+    res.sendFile(redocBundle, { maxAge: '1d' });
+  });
+  return router;
+}

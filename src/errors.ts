@@ -1,0 +1,90 @@
+/**
+ * One error class with a kind, mapped to HTTP in one place
+ * (middleware/error-handler.ts). Services throw these; nothing else decides
+ * status codes.
+ */
+import type { FieldError } from './schemas/problem.js';
+
+/** Builds the problem `type` URI for a problem slug. */
+export const problemType = (slug: string): string => `urn:emporium:problem:${slug}`;
+
+/** Base of every expected error: carries the HTTP status and RFC 9457 fields. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    detail?: string,
+    /** Extra problem members (e.g. `errors`, `checks`), sent as they are. */
+    readonly extensions: Record<string, unknown> = {},
+    /** Response headers to add (e.g. Retry-After). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+    this.name = new.target.name;
+  }
+}
+
+/** 400: the request cannot be read at all (e.g. malformed JSON). */
+export class BadRequestError extends AppError {
+  constructor(detail: string, slug = 'bad-request') {
+    super(400, slug, 'Bad request', detail);
+  }
+}
+
+/** 401: no valid credentials. */
+export class UnauthorizedError extends AppError {
+  constructor(detail = 'Authentication is required.') {
+    super(401, 'unauthorized', 'Unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer' });
+  }
+}
+
+/** 403: authenticated but not allowed. */
+export class ForbiddenError extends AppError {
+  constructor(detail = 'You are not allowed to do this.') {
+    super(403, 'forbidden', 'Forbidden', detail);
+  }
+}
+
+/** 404: the thing does not exist (or is not yours to see). */
+export class NotFoundError extends AppError {
+  constructor(detail = 'The requested resource does not exist.') {
+    super(404, 'not-found', 'Not found', detail);
+  }
+}
+
+/** 409: the request conflicts with the current state (taken name, no stock, wrong status). */
+export class ConflictError extends AppError {
+  constructor(detail: string, extensions: Record<string, unknown> = {}) {
+    super(409, 'conflict', 'Conflict', detail, extensions);
+  }
+}
+
+/** 413: the body is larger than JSON_BODY_LIMIT. */
+export class PayloadTooLargeError extends AppError {
+  constructor(limit: string) {
+    super(413, 'payload-too-large', 'Payload too large', `The request body exceeds the ${limit} limit.`);
+  }
+}
+
+/** 422: the request is well-formed but its values are invalid. */
+export class ValidationError extends AppError {
+  constructor(errors: FieldError[], detail = 'The request has invalid fields.') {
+    super(422, 'validation-error', 'Validation failed', detail, { errors });
+  }
+}
+
+/** 429: too many requests; the client should retry after `retryAfterSeconds`. */
+export class RateLimitedError extends AppError {
+  constructor(retryAfterSeconds: number, detail = 'Too many requests. Try again later.') {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(429, 'rate-limited', 'Too many requests', detail, {}, { 'Retry-After': String(seconds) });
+  }
+}
+
+/** 503: a dependency (PostgreSQL, Redis) is unavailable; retrying later may work. */
+export class ServiceUnavailableError extends AppError {
+  constructor(detail: string, extensions: Record<string, unknown> = {}) {
+    super(503, 'service-unavailable', 'Service unavailable', detail, extensions, { 'Retry-After': '5' });
+  }
+}

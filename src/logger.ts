@@ -1,0 +1,14 @@
+/** The process-wide structured logger (pino, JSON lines). */
+import { pino } from 'pino';
+import { config } from './config.js';
+
+/** Root logger; request logs are its children, carrying the request id. */
+export const logger = pino({
+  level: config.logLevel,
+  base: { service: 'emporium' },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  redact: {
+    paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password'],
+    censor: '[redacted]',
+  },
+});

@@ -1,0 +1,90 @@
+/**
+ * The one place where errors become HTTP responses: RFC 9457 problem details
+ * (`application/problem+json`) for everything, with no stack traces or SQL.
+ */
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { ValidateError } from '@tsoa/runtime';
+import { BaseError as SequelizeError, ConnectionError, UniqueConstraintError } from 'sequelize';
+import { config } from '../config.js';
+import {
+  AppError,
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  ValidationError,
+  problemType,
+} from '../errors.js';
+import type { FieldError, ProblemDetails } from '../schemas/problem.js';
+
+/** Sends `error` as a problem+json response. */
+export function sendProblem(req: Request, res: Response, error: AppError): void {
+  const body: ProblemDetails & Record<string, unknown> = {
+    type: problemType(error.slug),
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    instance: req.originalUrl.split('?')[0],
+    request_id: String(req.id),
+    ...error.extensions,
+  };
+  res.status(error.status).set(error.headers).type('application/problem+json').send(JSON.stringify(body));
+}
+
+/**
+ * Turns tsoa's field map (`{ "body.username": { message } }`) into
+ * `[{ field: "username", message }]`: the parameter name is dropped for
+ * bodies, kept for query and path parameters.
+ */
+export function fieldErrors(error: ValidateError): FieldError[] {
+  return Object.entries(error.fields).map(([path, detail]) => ({
+    field: path.replace(/^(body|requestBody)\.?/, '') || 'body',
+    message: detail.message.replace(/^'([^']+)' is an excess property/, '"$1" is not an allowed field'),
+  }));
+}
+
+/** Maps any thrown value to an AppError; unexpected ones become a bare 500. */
+function toAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (error instanceof ValidateError) return new ValidationError(fieldErrors(error));
+  const type = (error as { type?: string }).type;
+  if (type === 'entity.parse.failed') return new BadRequestError('The request body is not valid JSON.', 'malformed-json');
+  if (type === 'entity.too.large') return new PayloadTooLargeError(config.http.jsonBodyLimit);
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new BadRequestError('The request body encoding is not supported.', 'unsupported-encoding');
+  }
+  if (error instanceof ConnectionError || isPoolTimeout(error)) {
+    return new ServiceUnavailableError('The database is unavailable. Try again shortly.');
+  }
+  if (error instanceof UniqueConstraintError) return new ConflictError('This conflicts with an existing record.');
+  return undefined;
+}
+
+function isPoolTimeout(error: unknown): boolean {
+  if (!(error instanceof SequelizeError)) return false;
+  const code = (error as { parent?: { code?: string } }).parent?.code;
+  // 57014: statement cancelled by statement_timeout; 57P01: admin shutdown (server restarting).
+  return error.name === 'SequelizeConnectionAcquireTimeoutError' || code === '57014' || code === '57P01';
+}
+
+/** Express error middleware: the last `app.use` of the app. */
+export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  const known = toAppError(error);
+  if (known) {
+    if (known.status >= 500) req.log.warn({ err: error }, known.message);
+    sendProblem(req, res, known);
+    return;
+  }
+  req.log.error({ err: error }, 'unhandled error');
+  sendProblem(req, res, new AppError(500, 'internal-error', 'Internal server error', 'Something went wrong on our side.'));
+};
+
+/** 404 problem for any path no route matched. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(req, res, new NotFoundError(`No route for ${req.method} ${req.path}.`));
+};

@@ -1,0 +1,61 @@
+/**
+ * Request metrics and the /metrics endpoint (Prometheus text format), with
+ * gauges for the PostgreSQL pool and the Redis connection.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import { Gauge } from 'prom-client';
+import { config } from '../config.js';
+import { poolStats } from '../db.js';
+import { UnauthorizedError } from '../errors.js';
+import { httpDuration, httpRequests, registry } from '../metrics.js';
+import { redisReady } from '../redis.js';
+import { routeLabel } from './request-context.js';
+
+new Gauge({
+  name: 'db_pool_connections',
+  help: 'PostgreSQL pool connections by state (size, available, using, waiting).',
+  labelNames: ['state'] as const,
+  registers: [registry],
+  collect() {
+    for (const [state, value] of Object.entries(poolStats())) this.set({ state }, value);
+  },
+});
+
+new Gauge({
+  name: 'redis_up',
+  help: '1 when the Redis client is connected and ready, 0 otherwise.',
+  registers: [registry],
+  collect() {
+    this.set(redisReady() ? 1 : 0);
+  },
+});
+
+/** Counts and times every request by route template once the response is sent. */
+export const recordRequestMetrics: RequestHandler = (req, res, next) => {
+  const end = httpDuration.startTimer();
+  res.once('finish', () => {
+    const labels = { method: req.method, route: routeLabel(req as Request), status: String(res.statusCode) };
+    end(labels);
+    httpRequests.inc(labels);
+  });
+  next();
+};
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const offered = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(token);
+  return offered.length === expected.length && timingSafeEqual(offered, expected);
+}
+
+/** GET /metrics: Prometheus text; requires `Bearer METRICS_TOKEN` when that is set. */
+export const metricsHandler: RequestHandler = async (req, res, next) => {
+  try {
+    if (config.metricsToken && !tokenMatches(req.headers.authorization, config.metricsToken)) {
+      throw new UnauthorizedError('A valid metrics token is required.');
+    }
+    res.type(registry.contentType).send(await registry.metrics());
+  } catch (error) {
+    next(error);
+  }
+};

@@ -1,0 +1,50 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type ForeignKey,
+  type InferAttributes,
+  type InferCreationAttributes,
+} from 'sequelize';
+import { sequelize } from '../db.js';
+import type { User } from './user.js';
+
+/** Where an order is in its life: pending → paid → shipped → completed, or cancelled. */
+export type OrderStatus = 'pending' | 'paid' | 'shipped' | 'completed' | 'cancelled';
+
+/** Every order status, in lifecycle order. */
+export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'shipped', 'completed', 'cancelled'];
+
+/** A checkout: the shopper's lines, their exact total and where the order stands. */
+export class Order extends Model<InferAttributes<Order>, InferCreationAttributes<Order>> {
+  declare id: CreationOptional<number>;
+  declare user_id: ForeignKey<User['id']>;
+  declare total_amount: string;
+  declare status: CreationOptional<OrderStatus>;
+  declare shipping_address: string;
+  declare idempotency_key: string | null;
+  declare paid_at: Date | null;
+  declare shipped_at: Date | null;
+  declare completed_at: Date | null;
+  declare cancelled_at: Date | null;
+  declare created_at: CreationOptional<Date>;
+  declare updated_at: CreationOptional<Date>;
+}
+
+Order.init(
+  {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    user_id: { type: DataTypes.INTEGER, allowNull: false },
+    total_amount: { type: DataTypes.DECIMAL(12, 2), allowNull: false },
+    status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'pending' },
+    shipping_address: { type: DataTypes.TEXT, allowNull: false },
+    idempotency_key: { type: DataTypes.STRING(255), allowNull: true },
+    paid_at: { type: DataTypes.DATE, allowNull: true },
+    shipped_at: { type: DataTypes.DATE, allowNull: true },
+    completed_at: { type: DataTypes.DATE, allowNull: true },
+    cancelled_at: { type: DataTypes.DATE, allowNull: true },
+    created_at: DataTypes.DATE,
+    updated_at: DataTypes.DATE,
+  },
+  { sequelize, tableName: 'orders', modelName: 'Order' },
+);

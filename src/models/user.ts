@@ -1,0 +1,39 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+} from 'sequelize';
+import { sequelize } from '../db.js';
+
+/** Who a user is to the shop: a shopper, or staff with access to the admin panel. */
+export type UserRole = 'customer' | 'admin';
+
+/** A shopper or staff account. `passwordHash` is a bcrypt hash and never leaves the server. */
+export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
+  declare id: CreationOptional<number>;
+  declare username: string;
+  declare email: string;
+  declare password_hash: string;
+  declare phone: string | null;
+  declare role: CreationOptional<UserRole>;
+  declare is_active: CreationOptional<boolean>;
+  declare created_at: CreationOptional<Date>;
+  declare updated_at: CreationOptional<Date>;
+}
+
+User.init(
+  {
+    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    username: { type: DataTypes.STRING(50), allowNull: false },
+    email: { type: DataTypes.STRING(255), allowNull: false },
+    password_hash: { type: DataTypes.STRING(100), allowNull: false },
+    phone: { type: DataTypes.STRING(32), allowNull: true },
+    role: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'customer' },
+    is_active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+    created_at: DataTypes.DATE,
+    updated_at: DataTypes.DATE,
+  },
+  { sequelize, tableName: 'users', modelName: 'User' },
+);

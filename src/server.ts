@@ -1,0 +1,62 @@
+/**
+ * Process entry: connect, listen, and shut down gracefully on SIGTERM/SIGINT
+ * (stop accepting, let in-flight requests finish, close PostgreSQL and Redis,
+ * exit 0; exit 1 if draining outlasts SHUTDOWN_TIMEOUT_MS).
+ */
+import type { Server } from 'node:http';
+import { loadAdminPanel } from './admin/index.js';
+import { createApp } from './app.js';
+import { config } from './config.js';
+import { sequelize } from './db.js';
+import { beginShutdown } from './lifecycle.js';
+import { logger } from './logger.js';
+import { connectRedis, redis } from './redis.js';
+
+/** Stops accepting connections, drains in-flight requests, then closes PostgreSQL and Redis. */
+async function shutdown(server: Server, signal: string): Promise<void> {
+  logger.info({ signal }, 'shutting down: draining in-flight requests');
+  beginShutdown();
+  const forced = setTimeout(() => {
+    logger.error({ timeout_ms: config.http.shutdownTimeoutMs }, 'shutdown timed out; exiting');
+    process.exit(1);
+  }, config.http.shutdownTimeoutMs);
+  forced.unref();
+
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+  await Promise.allSettled([sequelize.close(), redis.quit()]);
+  logger.info('shutdown complete');
+  clearTimeout(forced);
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  void connectRedis();
+  const app = createApp();
+  const server = app.listen(config.http.port, config.http.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.http.port;
+    logger.info({ port, env: config.env }, `listening on http://${config.http.host}:${port}`);
+    // Warm the admin panel up in the background so the first staff visit is fast.
+    loadAdminPanel().catch((error: unknown) => logger.error({ err: error }, 'admin panel failed to load'));
+  });
+  // Keep-alive longer than a typical load balancer's idle timeout, so it closes first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void shutdown(server, signal);
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, 'failed to start');
+  process.exit(1);
+});

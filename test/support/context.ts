@@ -1,0 +1,31 @@
+/**
+ * Shared test lifecycle: one app per test file, a clean database and Redis
+ * db before every test, connections closed at the end.
+ */
+import type { Express } from 'express';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { sequelize } from '../../src/db.js';
+import { connectRedis, redis } from '../../src/redis.js';
+
+const TABLES = ['admin_logs', 'reviews', 'order_items', 'orders', 'carts', 'products', 'categories', 'users'];
+
+/** Empties every table (ids restart at 1) and this worker's Redis db. */
+export async function resetState(): Promise<void> {
+  await sequelize.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+  if (redis.status === 'ready') await redis.flushdb();
+}
+
+/** Registers the hooks and returns a handle whose `app` is ready inside tests. */
+export function useTestApp(): { app: Express } {
+  const handle = {} as { app: Express };
+  beforeAll(async () => {
+    await connectRedis();
+    handle.app = createApp();
+  });
+  beforeEach(resetState);
+  afterAll(async () => {
+    await Promise.allSettled([sequelize.close(), redis.quit()]);
+  });
+  return handle;
+}
