@@ -34,7 +34,7 @@ async function connectWithRetry(url, waitSeconds) {
         await createDatabase(url);
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`PostgreSQL is not reachable: ${error.message}`);
+      if (Date.now() > deadline) throw new Error(`PostgreSQL is not reachable: ${error.message}`, { cause: error });
       console.log(`waiting for PostgreSQL (attempt ${attempt}): ${error.message}`);
       await sleep(1000);
     }

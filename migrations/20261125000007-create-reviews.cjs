@@ -1,5 +1,7 @@
 'use strict';
 
+const { id, foreignKey, timestamps, createTable } = require('../db/migration-helpers.cjs');
+
 /**
  * reviews: one per product per order, and only for a product that is on that
  * order (composite foreign key to order_items). images is a JSONB array of at
@@ -7,57 +9,33 @@
  */
 module.exports = {
   async up(queryInterface, Sequelize) {
-    await queryInterface.sequelize.transaction(async (transaction) => {
-      await queryInterface.createTable(
-        'reviews',
-        {
-          id: { type: Sequelize.INTEGER, primaryKey: true, autoIncrement: true },
-          user_id: {
-            type: Sequelize.INTEGER,
-            allowNull: false,
-            references: { model: 'users', key: 'id' },
-            onUpdate: 'CASCADE',
-            onDelete: 'CASCADE',
-          },
-          order_id: {
-            type: Sequelize.INTEGER,
-            allowNull: false,
-            references: { model: 'orders', key: 'id' },
-            onUpdate: 'CASCADE',
-            onDelete: 'CASCADE',
-          },
-          product_id: {
-            type: Sequelize.INTEGER,
-            allowNull: false,
-            references: { model: 'products', key: 'id' },
-            onUpdate: 'CASCADE',
-            onDelete: 'RESTRICT',
-          },
-          rating: { type: Sequelize.SMALLINT, allowNull: false },
-          content: { type: Sequelize.TEXT, allowNull: true },
-          images: { type: Sequelize.JSONB, allowNull: false, defaultValue: [] },
-          visible: { type: Sequelize.BOOLEAN, allowNull: false, defaultValue: true },
-          created_at: { type: Sequelize.DATE, allowNull: false, defaultValue: Sequelize.fn('now') },
-          updated_at: { type: Sequelize.DATE, allowNull: false, defaultValue: Sequelize.fn('now') },
-        },
-        { transaction },
-      );
-      await queryInterface.sequelize.query(
-        `ALTER TABLE reviews
-           ADD CONSTRAINT reviews_rating_range CHECK (rating BETWEEN 1 AND 5),
-           ADD CONSTRAINT reviews_content_length CHECK (char_length(content) <= 2000),
-           ADD CONSTRAINT reviews_images_array CHECK (
-             CASE WHEN jsonb_typeof(images) = 'array' THEN jsonb_array_length(images) <= 9 ELSE false END
-           ),
-           ADD CONSTRAINT reviews_order_product_key UNIQUE (order_id, product_id),
-           ADD CONSTRAINT reviews_order_item_fkey FOREIGN KEY (order_id, product_id)
-             REFERENCES order_items (order_id, product_id) ON UPDATE CASCADE ON DELETE CASCADE;
-         CREATE INDEX reviews_product_visible_idx ON reviews (product_id, created_at DESC, id DESC) WHERE visible;
-         CREATE INDEX reviews_product_idx ON reviews (product_id);
-         CREATE INDEX reviews_user_idx ON reviews (user_id);`,
-        { transaction },
-      );
-    });
+    await createTable(
+      queryInterface,
+      'reviews',
+      {
+        id: id(Sequelize),
+        user_id: foreignKey(Sequelize, 'users', 'CASCADE'),
+        order_id: foreignKey(Sequelize, 'orders', 'CASCADE'),
+        product_id: foreignKey(Sequelize, 'products', 'RESTRICT'),
+        rating: { type: Sequelize.SMALLINT, allowNull: false },
+        content: { type: Sequelize.TEXT, allowNull: true },
+        images: { type: Sequelize.JSONB, allowNull: false, defaultValue: [] },
+        visible: { type: Sequelize.BOOLEAN, allowNull: false, defaultValue: true },
+        ...timestamps(Sequelize),
+      },
+      `ALTER TABLE reviews
+       ADD CONSTRAINT reviews_rating_range CHECK (rating BETWEEN 1 AND 5),
+       ADD CONSTRAINT reviews_content_length CHECK (char_length(content) <= 2000),
+       ADD CONSTRAINT reviews_images_array CHECK (
+         CASE WHEN jsonb_typeof(images) = 'array' THEN jsonb_array_length(images) <= 9 ELSE false END
+       ),
+       ADD CONSTRAINT reviews_order_product_key UNIQUE (order_id, product_id),
+       ADD CONSTRAINT reviews_order_item_fkey FOREIGN KEY (order_id, product_id)
+         REFERENCES order_items (order_id, product_id) ON UPDATE CASCADE ON DELETE CASCADE;
+     CREATE INDEX reviews_product_visible_idx ON reviews (product_id, created_at DESC, id DESC) WHERE visible;
+     CREATE INDEX reviews_product_idx ON reviews (product_id);
+     CREATE INDEX reviews_user_idx ON reviews (user_id);`,
+    );
   },
 
   async down(queryInterface) {

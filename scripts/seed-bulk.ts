@@ -44,14 +44,69 @@ function prng(seed: number): () => number {
   };
 }
 const random = prng(Number(values.seed));
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 
-const BRANDS = ['Aurora', 'Northwind', 'Kestrel', 'Lumen', 'Voltix', 'Harbor', 'Maple & Co', 'Solstice', 'Pioneer', 'Tidewater', 'Cobalt', 'Juniper', 'Ridgeline', 'Atlas', 'Fable', 'Quill', 'Ember', 'Willow'];
-const ADJECTIVES = ['Compact', 'Deluxe', 'Classic', 'Essential', 'Premium', 'Everyday', 'Ultra', 'Pro', 'Lightweight', 'Heritage', 'Modern', 'Travel', 'Signature', 'Eco'];
+const BRANDS = [
+  'Aurora',
+  'Northwind',
+  'Kestrel',
+  'Lumen',
+  'Voltix',
+  'Harbor',
+  'Maple & Co',
+  'Solstice',
+  'Pioneer',
+  'Tidewater',
+  'Cobalt',
+  'Juniper',
+  'Ridgeline',
+  'Atlas',
+  'Fable',
+  'Quill',
+  'Ember',
+  'Willow',
+];
+const ADJECTIVES = [
+  'Compact',
+  'Deluxe',
+  'Classic',
+  'Essential',
+  'Premium',
+  'Everyday',
+  'Ultra',
+  'Pro',
+  'Lightweight',
+  'Heritage',
+  'Modern',
+  'Travel',
+  'Signature',
+  'Eco',
+];
 const NOUNS: Record<string, string[]> = {
   default: ['Organizer', 'Set', 'Kit', 'Bundle', 'Collection'],
-  0: ['Headphones', 'Speaker', 'Power Bank', 'Monitor', 'Keyboard', 'Mouse', 'Webcam', 'Charger', 'Smartwatch', 'Router'],
-  1: ['Skillet', 'Kettle', 'Knife Set', 'Blender', 'Cutting Board', 'Dutch Oven', 'Coffee Grinder', 'Mixing Bowls', 'Toaster'],
+  0: [
+    'Headphones',
+    'Speaker',
+    'Power Bank',
+    'Monitor',
+    'Keyboard',
+    'Mouse',
+    'Webcam',
+    'Charger',
+    'Smartwatch',
+    'Router',
+  ],
+  1: [
+    'Skillet',
+    'Kettle',
+    'Knife Set',
+    'Blender',
+    'Cutting Board',
+    'Dutch Oven',
+    'Coffee Grinder',
+    'Mixing Bowls',
+    'Toaster',
+  ],
   2: ['Novel', 'Cookbook', 'Field Guide', 'Atlas', 'Poetry Anthology', 'Biography', 'Travel Journal', 'Sketchbook'],
   3: ['Rain Jacket', 'Wool Sweater', 'Chinos', 'Sneakers', 'Leather Belt', 'Scarf', 'Backpack', 'Sunglasses', 'Beanie'],
   4: ['Tent', 'Yoga Mat', 'Water Bottle', 'Trekking Poles', 'Sleeping Bag', 'Bike Light', 'Dumbbells', 'Headlamp'],
@@ -59,11 +114,39 @@ const NOUNS: Record<string, string[]> = {
   6: ['Puzzle', 'Board Game', 'Building Blocks', 'Plush Bear', 'Kite', 'Card Game', 'Train Set', 'Science Kit'],
   7: ['Olive Oil', 'Green Tea', 'Coffee Beans', 'Dark Chocolate', 'Honey', 'Pasta', 'Spice Blend', 'Granola'],
 };
-const FEATURES = ['waterproof', 'organic', 'stainless steel', 'wireless', 'hardcover', 'recycled', 'handmade', 'rechargeable', 'dishwasher-safe', 'vegan', 'ergonomic', 'breathable', 'cast iron', 'bamboo', 'fair-trade', 'insulated', 'foldable', 'cordless'];
-const BENEFITS = ['built to last for years', 'easy to clean', 'ideal for gifts', 'designed for daily use', 'tested by our team', 'great for travel', 'backed by a two-year warranty', 'made in small batches'];
+const FEATURES = [
+  'waterproof',
+  'organic',
+  'stainless steel',
+  'wireless',
+  'hardcover',
+  'recycled',
+  'handmade',
+  'rechargeable',
+  'dishwasher-safe',
+  'vegan',
+  'ergonomic',
+  'breathable',
+  'cast iron',
+  'bamboo',
+  'fair-trade',
+  'insulated',
+  'foldable',
+  'cordless',
+];
+const BENEFITS = [
+  'built to last for years',
+  'easy to clean',
+  'ideal for gifts',
+  'designed for daily use',
+  'tested by our team',
+  'great for travel',
+  'backed by a two-year warranty',
+  'made in small batches',
+];
 
 function product(categoryIndex: number, serial: number) {
-  const nouns = NOUNS[String(categoryIndex % 8)] ?? NOUNS.default!;
+  const nouns = NOUNS[String(categoryIndex % 8)] ?? NOUNS.default;
   const brand = pick(BRANDS);
   const noun = pick(nouns);
   const name = `${brand} ${pick(ADJECTIVES)} ${noun} ${serial.toString(36).toUpperCase()}`;
@@ -89,14 +172,25 @@ async function categoryIds(): Promise<number[]> {
 
 async function main(): Promise<void> {
   const ids = await categoryIds();
-  const [{ start }] = await sequelize.query<{ start: number }>('SELECT coalesce(max(id), 0) + 1 AS start FROM products', {
-    type: QueryTypes.SELECT,
-  });
+  const [{ start }] = await sequelize.query<{ start: number }>(
+    'SELECT coalesce(max(id), 0) + 1 AS start FROM products',
+    {
+      type: QueryTypes.SELECT,
+    },
+  );
   const began = performance.now();
   const now = Date.now();
-  for (let done = 0; done < total; ) {
+  for (let done = 0; done < total;) {
     const size = Math.min(batchSize, total - done);
-    const columns = { name: [] as string[], description: [] as string[], price: [] as string[], stock: [] as number[], category: [] as number[], image: [] as string[], created: [] as string[] };
+    const columns = {
+      name: [] as string[],
+      description: [] as string[],
+      price: [] as string[],
+      stock: [] as number[],
+      category: [] as number[],
+      image: [] as string[],
+      created: [] as string[],
+    };
     for (let i = 0; i < size; i += 1) {
       const serial = start + done + i;
       const categoryIndex = Math.floor(random() * ids.length);
@@ -105,7 +199,7 @@ async function main(): Promise<void> {
       columns.description.push(p.description);
       columns.price.push(p.price);
       columns.stock.push(p.stock);
-      columns.category.push(ids[categoryIndex]!);
+      columns.category.push(ids[categoryIndex]);
       columns.image.push(`https://picsum.photos/seed/bulk-${serial}/600/600`);
       columns.created.push(new Date(now - Math.floor(random() * 365 * 86_400_000)).toISOString());
     }
@@ -114,14 +208,25 @@ async function main(): Promise<void> {
        SELECT n, d, p, s, c, i, t, t
        FROM unnest($1::text[], $2::text[], $3::numeric[], $4::int[], $5::int[], $6::text[], $7::timestamptz[])
          AS batch(n, d, p, s, c, i, t)`,
-      { bind: [columns.name, columns.description, columns.price, columns.stock, columns.category, columns.image, columns.created] },
+      {
+        bind: [
+          columns.name,
+          columns.description,
+          columns.price,
+          columns.stock,
+          columns.category,
+          columns.image,
+          columns.created,
+        ],
+      },
     );
     done += size;
     const seconds = (performance.now() - began) / 1000;
     const line = `inserted ${done}/${total} products (${Math.round(done / seconds)} rows/s)`;
     // Redraw one line on a terminal; print every ~10% in logs.
     if (process.stdout.isTTY) process.stdout.write(`\r${line}`);
-    else if (done === total || Math.floor((done / total) * 10) !== Math.floor(((done - size) / total) * 10)) console.log(line);
+    else if (done === total || Math.floor((done / total) * 10) !== Math.floor(((done - size) / total) * 10))
+      console.log(line);
   }
   await sequelize.query('ANALYZE products');
   const seconds = (performance.now() - began) / 1000;

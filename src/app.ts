@@ -18,11 +18,11 @@ import { securityHeaders } from './middleware/security-headers.js';
  * began before the signal) tells keep-alive clients to reconnect elsewhere.
  */
 const closeConnectionsWhileDraining: RequestHandler = (_req, res, next) => {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
-    if (isShuttingDown()) this.setHeader('Connection', 'close');
-    return writeHead.apply(this, args);
-  } as typeof writeHead;
+  const writeHead = res.writeHead.bind(res);
+  res.writeHead = ((...args: Parameters<typeof writeHead>) => {
+    if (isShuttingDown()) res.setHeader('Connection', 'close');
+    return writeHead(...args);
+  }) as typeof writeHead;
   next();
 };
 

@@ -133,10 +133,7 @@ function productionSecretProblems(env: Env, defaults: Record<string, string>): s
  * Parses and validates an environment. Pure: it throws ConfigError listing
  * every problem instead of exiting, so tests can call it directly.
  */
-export function loadConfig(
-  source: Record<string, string | undefined>,
-  defaults: Record<string, string> = {},
-): Config {
+export function loadConfig(source: Record<string, string | undefined>, defaults: Record<string, string> = {}): Config {
   // An empty value (`PORT=`) means "not set", as in most env-file tooling.
   const present = Object.fromEntries(
     CONFIG_VARIABLES.map((name) => [name, source[name] === '' ? undefined : source[name]]),

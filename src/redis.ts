@@ -67,7 +67,7 @@ const inFlight = new Map<string, Promise<unknown>>();
  * answer is always good enough.
  */
 export async function getOrLoad<T>(cacheKey: string, options: CacheOptions, load: () => Promise<T>): Promise<T> {
-  let cached: string | null = null;
+  let cached: string | null;
   try {
     cached = await redis.get(cacheKey);
   } catch {

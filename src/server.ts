@@ -32,7 +32,7 @@ async function shutdown(server: Server, signal: string): Promise<void> {
   process.exit(0);
 }
 
-async function main(): Promise<void> {
+function main(): void {
   void connectRedis();
   const app = createApp();
   const server = app.listen(config.http.port, config.http.host, () => {
@@ -41,6 +41,10 @@ async function main(): Promise<void> {
     logger.info({ port, env: config.env }, `listening on http://${config.http.host}:${port}`);
     // Warm the admin panel up in the background so the first staff visit is fast.
     loadAdminPanel().catch((error: unknown) => logger.error({ err: error }, 'admin panel failed to load'));
+  });
+  server.on('error', (error) => {
+    logger.fatal({ err: error }, 'server failed');
+    process.exit(1);
   });
   // Keep-alive longer than a typical load balancer's idle timeout, so it closes first.
   server.keepAliveTimeout = 65_000;
@@ -56,7 +60,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+try {
+  main();
+} catch (error) {
   logger.fatal({ err: error }, 'failed to start');
   process.exit(1);
-});
+}

@@ -42,10 +42,10 @@ describe('GET /api/v1/categories', () => {
     // A row written behind the cache's back is not visible until the key is invalidated.
     await createCategory({ name: 'Kitchen' });
     const stale = await request(ctx.app).get('/api/v1/categories').expect(200);
-    expect(stale.body.map((c: { name: string }) => c.name)).toEqual(['Garden']);
+    expect((stale.body as { name: string }[]).map((c) => c.name)).toEqual(['Garden']);
     await redis.del(CATEGORIES_CACHE_KEY);
     const fresh = await request(ctx.app).get('/api/v1/categories').expect(200);
-    expect(fresh.body.map((c: { name: string }) => c.name)).toEqual(['Garden', 'Kitchen']);
+    expect((fresh.body as { name: string }[]).map((c) => c.name)).toEqual(['Garden', 'Kitchen']);
   });
 });
 

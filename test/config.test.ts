@@ -37,7 +37,14 @@ describe('loadConfig', () => {
 
   it('names each bad variable and what it expects', () => {
     expect(
-      problems({ ...secrets, PORT: '99999', LOG_LEVEL: 'loud', COOKIE_SECURE: 'yes', BCRYPT_COST: '3', JSON_BODY_LIMIT: 'lots' }),
+      problems({
+        ...secrets,
+        PORT: '99999',
+        LOG_LEVEL: 'loud',
+        COOKIE_SECURE: 'yes',
+        BCRYPT_COST: '3',
+        JSON_BODY_LIMIT: 'lots',
+      }),
     ).toEqual([
       'PORT: expected at most 65535 (got "99999")',
       expect.stringMatching(/^LOG_LEVEL: .*"info".* \(got "loud"\)$/),
@@ -59,15 +66,20 @@ describe('loadConfig', () => {
   });
 
   it('treats an empty value as unset', () => {
-    expect(loadConfig({ ...secrets, PORT: '', METRICS_TOKEN: '' })).toMatchObject({ http: { port: 8000 }, metricsToken: undefined });
+    expect(loadConfig({ ...secrets, PORT: '', METRICS_TOKEN: '' })).toMatchObject({
+      http: { port: 8000 },
+      metricsToken: undefined,
+    });
   });
 
   it('in production refuses the development secrets and short secrets', () => {
     const production = { NODE_ENV: 'production' };
-    expect(problems({ ...production, JWT_SECRET: example.JWT_SECRET, SESSION_SECRET: example.SESSION_SECRET })).toEqual([
-      'JWT_SECRET: is the development default; set your own secret in production',
-      'SESSION_SECRET: is the development default; set your own secret in production',
-    ]);
+    expect(problems({ ...production, JWT_SECRET: example.JWT_SECRET, SESSION_SECRET: example.SESSION_SECRET })).toEqual(
+      [
+        'JWT_SECRET: is the development default; set your own secret in production',
+        'SESSION_SECRET: is the development default; set your own secret in production',
+      ],
+    );
     expect(problems({ ...production, JWT_SECRET: 'x'.repeat(31), SESSION_SECRET: secrets.SESSION_SECRET })).toEqual([
       'JWT_SECRET: must be at least 32 bytes in production (openssl rand -base64 48)',
     ]);
@@ -92,7 +104,11 @@ describe('.env.example', () => {
   it("agrees with the code's defaults for every non-secret variable", () => {
     const fromExample = loadConfig(example);
     const fromCode = loadConfig({ ...secrets, NODE_ENV: example.NODE_ENV });
-    expect({ ...fromExample, auth: { ...fromExample.auth, jwtSecret: '' }, session: { ...fromExample.session, secret: '' } }).toEqual({
+    expect({
+      ...fromExample,
+      auth: { ...fromExample.auth, jwtSecret: '' },
+      session: { ...fromExample.session, secret: '' },
+    }).toEqual({
       ...fromCode,
       auth: { ...fromCode.auth, jwtSecret: '' },
       session: { ...fromCode.session, secret: '' },
@@ -112,7 +128,7 @@ describe('server start with a bad configuration', () => {
   it('refuses to start in production with the default JWT secret', async () => {
     const { code, stderr } = await runServer({
       NODE_ENV: 'production',
-      JWT_SECRET: example.JWT_SECRET!,
+      JWT_SECRET: example.JWT_SECRET,
       SESSION_SECRET: secrets.SESSION_SECRET,
     });
     expect(code).toBe(1);

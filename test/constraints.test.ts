@@ -43,7 +43,14 @@ beforeEach(async () => {
     completed_at: null,
     cancelled_at: null,
   });
-  await OrderItem.create({ order_id: order.id, product_id: product.id, product_name: product.name, quantity: 2, price: '10.00', subtotal: '20.00' });
+  await OrderItem.create({
+    order_id: order.id,
+    product_id: product.id,
+    product_name: product.name,
+    quantity: 2,
+    price: '10.00',
+    subtotal: '20.00',
+  });
   fixture = { userId: user.id, productId: product.id, otherProductId: other.id, orderId: order.id };
 });
 
@@ -58,7 +65,11 @@ describe('products', () => {
   });
 
   it('rejects a zero price', async () => {
-    await expectRejected(Product.update({ price: '0.00' }, { where: { id: fixture.productId } }), CHECK, /products_price_positive/);
+    await expectRejected(
+      Product.update({ price: '0.00' }, { where: { id: fixture.productId } }),
+      CHECK,
+      /products_price_positive/,
+    );
   });
 
   it('rejects a product in a category that does not exist', async () => {
@@ -69,7 +80,11 @@ describe('products', () => {
   });
 
   it('refuses to delete a product that is on an order', async () => {
-    await expectRejected(Product.destroy({ where: { id: fixture.productId } }), FOREIGN_KEY, /order_items_product_id_fkey/);
+    await expectRejected(
+      Product.destroy({ where: { id: fixture.productId } }),
+      FOREIGN_KEY,
+      /order_items_product_id_fkey/,
+    );
   });
 });
 
@@ -115,7 +130,16 @@ describe('orders and order items', () => {
 
   it('rejects a reused idempotency key for the same user', async () => {
     await expectRejected(
-      Order.create({ user_id: fixture.userId, total_amount: '1.00', shipping_address: 'x', idempotency_key: 'key-1', paid_at: null, shipped_at: null, completed_at: null, cancelled_at: null }),
+      Order.create({
+        user_id: fixture.userId,
+        total_amount: '1.00',
+        shipping_address: 'x',
+        idempotency_key: 'key-1',
+        paid_at: null,
+        shipped_at: null,
+        completed_at: null,
+        cancelled_at: null,
+      }),
       UNIQUE,
       /orders_user_idempotency_key/,
     );
@@ -123,7 +147,14 @@ describe('orders and order items', () => {
 
   it('rejects a subtotal that is not price x quantity', async () => {
     await expectRejected(
-      OrderItem.create({ order_id: fixture.orderId, product_id: fixture.otherProductId, product_name: 'x', quantity: 3, price: '19.99', subtotal: '59.96' }),
+      OrderItem.create({
+        order_id: fixture.orderId,
+        product_id: fixture.otherProductId,
+        product_name: 'x',
+        quantity: 3,
+        price: '19.99',
+        subtotal: '59.96',
+      }),
       CHECK,
       /order_items_subtotal_exact/,
     );
@@ -132,14 +163,24 @@ describe('orders and order items', () => {
 
 describe('reviews', () => {
   const review = (fields: Record<string, unknown>) =>
-    Review.create({ user_id: fixture.userId, order_id: fixture.orderId, product_id: fixture.productId, rating: 5, content: null, ...fields });
+    Review.create({
+      user_id: fixture.userId,
+      order_id: fixture.orderId,
+      product_id: fixture.productId,
+      rating: 5,
+      content: null,
+      ...fields,
+    });
 
   it('accepts a valid review with image URLs in JSONB', async () => {
     const created = await review({ rating: 4, images: ['https://img.example/1.jpg'] });
-    const [row] = await sequelize.query<{ kind: string }>('SELECT jsonb_typeof(images) AS kind FROM reviews WHERE id = $1', {
-      bind: [created.id],
-      type: QueryTypes.SELECT,
-    });
+    const [row] = await sequelize.query<{ kind: string }>(
+      'SELECT jsonb_typeof(images) AS kind FROM reviews WHERE id = $1',
+      {
+        bind: [created.id],
+        type: QueryTypes.SELECT,
+      },
+    );
     expect(row?.kind).toBe('array');
   });
 
@@ -158,7 +199,10 @@ describe('reviews', () => {
   });
 
   it('rejects more than 9 images and non-array images', async () => {
-    await expectRejected(review({ images: Array.from({ length: 10 }, (_, i) => `https://img.example/${i}.jpg`) }), CHECK);
+    await expectRejected(
+      review({ images: Array.from({ length: 10 }, (_, i) => `https://img.example/${i}.jpg`) }),
+      CHECK,
+    );
     await expectRejected(review({ images: { url: 'x' } }), CHECK, /reviews_images_array/);
   });
 
@@ -170,7 +214,13 @@ describe('reviews', () => {
 describe('admin_logs', () => {
   it('is append-only: UPDATE and DELETE are refused', async () => {
     const admin = await createUser({ role: 'admin' });
-    const log = await AdminLog.create({ admin_id: admin.id, action: 'edit', target_type: 'products', target_id: '1', details: {} });
+    const log = await AdminLog.create({
+      admin_id: admin.id,
+      action: 'edit',
+      target_type: 'products',
+      target_id: '1',
+      details: {},
+    });
     await expectRejected(AdminLog.update({ action: 'nothing' }, { where: { id: log.id } }), '42501', /append-only/);
     await expectRejected(AdminLog.destroy({ where: { id: log.id } }), '42501', /append-only/);
     expect((await AdminLog.findByPk(log.id))?.action).toBe('edit');

@@ -19,10 +19,14 @@ describe('GET /metrics', () => {
     const text = res.text;
     // Labelled by route template, never by raw URL.
     expect(text).toMatch(/^http_requests_total\{method="GET",route="\/api\/v1\/categories",status="200"\} 2$/m);
-    expect(text).toMatch(/^http_requests_total\{method="GET",route="\/api\/v1\/categories\/:category_id",status="404"\} 1$/m);
+    expect(text).toMatch(
+      /^http_requests_total\{method="GET",route="\/api\/v1\/categories\/:category_id",status="404"\} 1$/m,
+    );
     expect(text).toMatch(/^http_requests_total\{method="GET",route="unmatched",status="404"\} 1$/m);
     expect(text).not.toContain('/api/v1/categories/999');
-    expect(text).toMatch(/^http_request_duration_seconds_bucket\{le="0\.1",method="GET",route="\/api\/v1\/categories",status="200"\} \d+$/m);
+    expect(text).toMatch(
+      /^http_request_duration_seconds_bucket\{le="0\.1",method="GET",route="\/api\/v1\/categories",status="200"\} \d+$/m,
+    );
     expect(text).toMatch(/^db_pool_connections\{state="size"\} \d+$/m);
     expect(text).toMatch(/^redis_up 1$/m);
     expect(text).toMatch(/^cache_lookups_total\{cache="categories",result="miss"\} 1$/m);

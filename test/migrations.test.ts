@@ -68,7 +68,12 @@ describe('migrations', () => {
         'users_role_check',
       ]),
     );
-    const money = await query<{ table_name: string; column_name: string; numeric_precision: number; numeric_scale: number }>(
+    const money = await query<{
+      table_name: string;
+      column_name: string;
+      numeric_precision: number;
+      numeric_scale: number;
+    }>(
       `SELECT table_name, column_name, numeric_precision, numeric_scale FROM information_schema.columns
         WHERE data_type = 'numeric' AND column_name IN ('price', 'total_amount', 'subtotal') ORDER BY 1, 2`,
     );
@@ -85,11 +90,16 @@ describe('migrations', () => {
       { table_name: 'admin_logs', column_name: 'details' },
       { table_name: 'reviews', column_name: 'images' },
     ]);
-    const indexes = (await query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public'`)).map(
-      (row) => row.indexname,
-    );
+    const indexes = (
+      await query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public'`)
+    ).map((row) => row.indexname);
     expect(indexes).toEqual(
-      expect.arrayContaining(['products_search_idx', 'users_email_lower_key', 'users_username_lower_key', 'orders_user_created_idx']),
+      expect.arrayContaining([
+        'products_search_idx',
+        'users_email_lower_key',
+        'users_username_lower_key',
+        'orders_user_created_idx',
+      ]),
     );
   });
 
@@ -122,15 +132,19 @@ describe('seeders', () => {
     const bad = await query(`SELECT id FROM products WHERE price <= 0 OR stock < 0 OR image_url NOT LIKE 'https://%'`);
     expect(bad).toHaveLength(0);
 
-    const users = await query<{ username: string; email: string; role: string; is_active: boolean; password_hash: string }>(
-      'SELECT username, email, role, is_active, password_hash FROM users ORDER BY id',
-    );
+    const users = await query<{
+      username: string;
+      email: string;
+      role: string;
+      is_active: boolean;
+      password_hash: string;
+    }>('SELECT username, email, role, is_active, password_hash FROM users ORDER BY id');
     expect(users.map(({ username, email, role, is_active }) => ({ username, email, role, is_active }))).toEqual([
       { username: 'admin', email: 'Boss@Shop.test', role: 'admin', is_active: true },
       { username: 'demo', email: 'demo@emporium.local', role: 'customer', is_active: true },
     ]);
-    expect(await bcrypt.compare('boss-password-1', users[0]!.password_hash)).toBe(true);
-    expect(await bcrypt.compare('demo-password-1', users[1]!.password_hash)).toBe(true);
+    expect(await bcrypt.compare('boss-password-1', users[0].password_hash)).toBe(true);
+    expect(await bcrypt.compare('demo-password-1', users[1].password_hash)).toBe(true);
 
     // Tracked in SequelizeData: a second run inserts nothing.
     await sequelizeCliWithEnv(seedEnv, 'db:seed:all');
@@ -143,7 +157,12 @@ describe('seeders', () => {
 describe('seeders in production', () => {
   const prodName = `${name}_prod`;
   const prodUrl = databaseUrl(prodName);
-  const production = { DATABASE_URL: prodUrl, NODE_ENV: 'production', SEED_DEMO_DATA: '', ADMIN_EMAIL: 'ops@shop.test' };
+  const production = {
+    DATABASE_URL: prodUrl,
+    NODE_ENV: 'production',
+    SEED_DEMO_DATA: '',
+    ADMIN_EMAIL: 'ops@shop.test',
+  };
   let prod: pg.Client;
 
   beforeAll(async () => {
@@ -169,6 +188,8 @@ describe('seeders in production', () => {
   it('seed only the admin: no demo catalog or shopper unless SEED_DEMO_DATA=true', async () => {
     await sequelizeCliWithEnv({ ...production, ADMIN_PASSWORD: 'a-long-production-password' }, 'db:seed:all');
     expect((await prod.query('SELECT count(*)::int AS n FROM products')).rows).toEqual([{ n: 0 }]);
-    expect((await prod.query('SELECT email, role FROM users')).rows).toEqual([{ email: 'ops@shop.test', role: 'admin' }]);
+    expect((await prod.query('SELECT email, role FROM users')).rows).toEqual([
+      { email: 'ops@shop.test', role: 'admin' },
+    ]);
   });
 });

@@ -38,7 +38,9 @@ describe('API documentation', () => {
     });
     const one = spec.paths['/api/v1/categories/{category_id}'].get;
     expect(Object.keys(one.responses)).toEqual(expect.arrayContaining(['200', '404', '422']));
-    expect(one.responses['404'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/ProblemDetails');
+    expect(one.responses['404'].content['application/problem+json'].schema.$ref).toBe(
+      '#/components/schemas/ProblemDetails',
+    );
     expect(spec.components.schemas.CategoryOut.properties.product_count.description).toBeTruthy();
     expect(spec.paths['/ready'].get.responses['503']).toBeDefined();
   });

@@ -32,7 +32,8 @@ export const sameOriginOnly: RequestHandler = (req, _res, next) => {
     } catch {
       host = undefined;
     }
-    if (host !== req.headers.host) return next(new ForbiddenError('Cross-site requests to the admin panel are refused.'));
+    if (host !== req.headers.host)
+      return next(new ForbiddenError('Cross-site requests to the admin panel are refused.'));
     return next();
   }
   const site = req.headers['sec-fetch-site'];

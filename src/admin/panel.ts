@@ -21,10 +21,21 @@ export const ADMIN_COOKIE_NAME = 'emporium.admin.sid';
 export const ADMIN_SESSION_PREFIX = key('admin-session', '');
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 
-const readOnly = { new: { isAccessible: false }, edit: { isAccessible: false }, delete: { isAccessible: false }, bulkDelete: { isAccessible: false } };
+const readOnly = {
+  new: { isAccessible: false },
+  edit: { isAccessible: false },
+  delete: { isAccessible: false },
+  bulkDelete: { isAccessible: false },
+};
 
 const resources: ResourceWithOptions[] = [
-  { resource: Product, options: { navigation: { name: 'Catalog' }, listProperties: ['id', 'name', 'price', 'stock', 'category_id', 'archived'] } },
+  {
+    resource: Product,
+    options: {
+      navigation: { name: 'Catalog' },
+      listProperties: ['id', 'name', 'price', 'stock', 'category_id', 'archived'],
+    },
+  },
   { resource: Category, options: { navigation: { name: 'Catalog' } } },
   { resource: Order, options: { navigation: { name: 'Sales' }, sort: { sortBy: 'created_at', direction: 'desc' } } },
   { resource: OrderItem, options: { navigation: { name: 'Sales' }, actions: readOnly } },

@@ -27,7 +27,12 @@ export class CategoryController extends Controller {
    */
   @Get('{category_id}')
   @Response<ProblemDetails>(404, 'No category has this id', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'The id is not a whole number from 1 to 2147483647', undefined, 'application/problem+json')
+  @Response<ProblemDetails>(
+    422,
+    'The id is not a whole number from 1 to 2147483647',
+    undefined,
+    'application/problem+json',
+  )
   public async getCategory(@Path() category_id: Id): Promise<CategoryOut> {
     return getCategory(category_id);
   }

@@ -25,7 +25,10 @@ export class HealthController extends Controller {
    * @summary Can this instance serve traffic?
    */
   @Get('ready')
-  @Response<ProblemDetails & { checks: ReadinessReport['checks'] }>(503, 'A dependency is unavailable or the server is shutting down')
+  @Response<ProblemDetails & { checks: ReadinessReport['checks'] }>(
+    503,
+    'A dependency is unavailable or the server is shutting down',
+  )
   public async getReady(): Promise<ReadinessReport> {
     return readiness();
   }

@@ -51,6 +51,10 @@ export function docsRouter(): Router {
       swaggerOptions: { persistAuthorization: true, displayRequestDuration: true, validatorUrl: null },
     }),
   );
+  // Browsers ask for it on every docs page; answer without a 404 in the logs.
+  router.get('/favicon.ico', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').status(204).end();
+  });
   router.get('/redoc', (_req, res) => {
     res.type('html').send(redocPage);
   });

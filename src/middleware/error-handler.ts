@@ -26,7 +26,7 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
     status: error.status,
     detail: error.message,
     instance: req.originalUrl.split('?')[0],
-    request_id: String(req.id),
+    request_id: req.id as string,
     ...error.extensions,
   };
   res.status(error.status).set(error.headers).type('application/problem+json').send(JSON.stringify(body));
@@ -49,7 +49,8 @@ function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   if (error instanceof ValidateError) return new ValidationError(fieldErrors(error));
   const type = (error as { type?: string }).type;
-  if (type === 'entity.parse.failed') return new BadRequestError('The request body is not valid JSON.', 'malformed-json');
+  if (type === 'entity.parse.failed')
+    return new BadRequestError('The request body is not valid JSON.', 'malformed-json');
   if (type === 'entity.too.large') return new PayloadTooLargeError(config.http.jsonBodyLimit);
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new BadRequestError('The request body encoding is not supported.', 'unsupported-encoding');
@@ -81,7 +82,11 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
     return;
   }
   req.log.error({ err: error }, 'unhandled error');
-  sendProblem(req, res, new AppError(500, 'internal-error', 'Internal server error', 'Something went wrong on our side.'));
+  sendProblem(
+    req,
+    res,
+    new AppError(500, 'internal-error', 'Internal server error', 'Something went wrong on our side.'),
+  );
 };
 
 /** 404 problem for any path no route matched. */

@@ -49,13 +49,10 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 }
 
 /** GET /metrics: Prometheus text; requires `Bearer METRICS_TOKEN` when that is set. */
-export const metricsHandler: RequestHandler = async (req, res, next) => {
-  try {
-    if (config.metricsToken && !tokenMatches(req.headers.authorization, config.metricsToken)) {
-      throw new UnauthorizedError('A valid metrics token is required.');
-    }
-    res.type(registry.contentType).send(await registry.metrics());
-  } catch (error) {
-    next(error);
+export const metricsHandler: RequestHandler = (req, res, next) => {
+  if (config.metricsToken && !tokenMatches(req.headers.authorization, config.metricsToken)) {
+    next(new UnauthorizedError('A valid metrics token is required.'));
+    return;
   }
+  registry.metrics().then((text) => res.type(registry.contentType).send(text), next);
 };

@@ -13,7 +13,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The route template a request matched (`/api/v1/products/:productId`), for logs and metrics. */
 export function routeLabel(req: Request): string {
-  const path = req.route?.path as string | undefined;
+  const path = (req.route as { path?: string } | undefined)?.path;
   if (path !== undefined) return `${req.baseUrl}${path}`;
   return req.baseUrl || 'unmatched';
 }
@@ -36,7 +36,13 @@ export const requestContext: RequestHandler = pinoHttp({
   customSuccessObject: (req, _res, value: object) => ({ ...value, route: routeLabel(req as Request) }),
   customErrorObject: (req, _res, _error, value: object) => ({ ...value, route: routeLabel(req as Request) }),
   serializers: {
-    req: (req: { id: string; method: string; url: string; remoteAddress?: string; headers: Record<string, string> }) => ({
+    req: (req: {
+      id: string;
+      method: string;
+      url: string;
+      remoteAddress?: string;
+      headers: Record<string, string>;
+    }) => ({
       id: req.id,
       method: req.method,
       url: req.url,

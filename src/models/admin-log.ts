@@ -7,6 +7,7 @@ import {
   type InferCreationAttributes,
 } from 'sequelize';
 import { sequelize } from '../db.js';
+import { idColumn } from './columns.js';
 import type { User } from './user.js';
 
 /** One audited change made in the admin panel. Append-only (PostgreSQL rejects UPDATE and DELETE). */
@@ -22,7 +23,7 @@ export class AdminLog extends Model<InferAttributes<AdminLog>, InferCreationAttr
 
 AdminLog.init(
   {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    id: idColumn,
     admin_id: { type: DataTypes.INTEGER, allowNull: false },
     action: { type: DataTypes.STRING(64), allowNull: false },
     target_type: { type: DataTypes.STRING(64), allowNull: false },

@@ -7,6 +7,7 @@ import {
   type InferCreationAttributes,
 } from 'sequelize';
 import { sequelize } from '../db.js';
+import { idColumn, timestampColumns } from './columns.js';
 import type { Product } from './product.js';
 import type { User } from './user.js';
 
@@ -22,12 +23,11 @@ export class Cart extends Model<InferAttributes<Cart>, InferCreationAttributes<C
 
 Cart.init(
   {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    id: idColumn,
     user_id: { type: DataTypes.INTEGER, allowNull: false },
     product_id: { type: DataTypes.INTEGER, allowNull: false },
     quantity: { type: DataTypes.INTEGER, allowNull: false },
-    created_at: DataTypes.DATE,
-    updated_at: DataTypes.DATE,
+    ...timestampColumns,
   },
   { sequelize, tableName: 'carts', modelName: 'Cart' },
 );

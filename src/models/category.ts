@@ -1,11 +1,6 @@
-import {
-  DataTypes,
-  Model,
-  type CreationOptional,
-  type InferAttributes,
-  type InferCreationAttributes,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes } from 'sequelize';
 import { sequelize } from '../db.js';
+import { idColumn, timestampColumns } from './columns.js';
 
 /** A department of the shop; listed by sort_order, then name. */
 export class Category extends Model<InferAttributes<Category>, InferCreationAttributes<Category>> {
@@ -19,12 +14,11 @@ export class Category extends Model<InferAttributes<Category>, InferCreationAttr
 
 Category.init(
   {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    id: idColumn,
     name: { type: DataTypes.STRING(100), allowNull: false, unique: true },
     description: { type: DataTypes.TEXT, allowNull: true },
     sort_order: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    created_at: DataTypes.DATE,
-    updated_at: DataTypes.DATE,
+    ...timestampColumns,
   },
   { sequelize, tableName: 'categories', modelName: 'Category' },
 );

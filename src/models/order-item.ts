@@ -7,6 +7,7 @@ import {
   type InferCreationAttributes,
 } from 'sequelize';
 import { sequelize } from '../db.js';
+import { idColumn } from './columns.js';
 import type { Order } from './order.js';
 import type { Product } from './product.js';
 
@@ -23,7 +24,7 @@ export class OrderItem extends Model<InferAttributes<OrderItem>, InferCreationAt
 
 OrderItem.init(
   {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    id: idColumn,
     order_id: { type: DataTypes.INTEGER, allowNull: false },
     product_id: { type: DataTypes.INTEGER, allowNull: false },
     product_name: { type: DataTypes.STRING(200), allowNull: false },

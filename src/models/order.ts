@@ -7,6 +7,7 @@ import {
   type InferCreationAttributes,
 } from 'sequelize';
 import { sequelize } from '../db.js';
+import { idColumn, timestampColumns } from './columns.js';
 import type { User } from './user.js';
 
 /** Where an order is in its life: pending → paid → shipped → completed, or cancelled. */
@@ -33,7 +34,7 @@ export class Order extends Model<InferAttributes<Order>, InferCreationAttributes
 
 Order.init(
   {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    id: idColumn,
     user_id: { type: DataTypes.INTEGER, allowNull: false },
     total_amount: { type: DataTypes.DECIMAL(12, 2), allowNull: false },
     status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'pending' },
@@ -43,8 +44,7 @@ Order.init(
     shipped_at: { type: DataTypes.DATE, allowNull: true },
     completed_at: { type: DataTypes.DATE, allowNull: true },
     cancelled_at: { type: DataTypes.DATE, allowNull: true },
-    created_at: DataTypes.DATE,
-    updated_at: DataTypes.DATE,
+    ...timestampColumns,
   },
   { sequelize, tableName: 'orders', modelName: 'Order' },
 );

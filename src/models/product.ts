@@ -7,6 +7,7 @@ import {
   type InferCreationAttributes,
 } from 'sequelize';
 import { sequelize } from '../db.js';
+import { idColumn, timestampColumns } from './columns.js';
 import type { Category } from './category.js';
 
 /**
@@ -32,7 +33,7 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
 
 Product.init(
   {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    id: idColumn,
     name: { type: DataTypes.STRING(200), allowNull: false },
     description: { type: DataTypes.TEXT, allowNull: true },
     price: { type: DataTypes.DECIMAL(12, 2), allowNull: false },
@@ -43,8 +44,7 @@ Product.init(
     rating_avg: { type: DataTypes.DECIMAL(3, 2), allowNull: false, defaultValue: '0.00' },
     review_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     sales_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-    created_at: DataTypes.DATE,
-    updated_at: DataTypes.DATE,
+    ...timestampColumns,
   },
   { sequelize, tableName: 'products', modelName: 'Product' },
 );

@@ -7,6 +7,7 @@ import {
   type InferCreationAttributes,
 } from 'sequelize';
 import { sequelize } from '../db.js';
+import { idColumn, timestampColumns } from './columns.js';
 import type { Order } from './order.js';
 import type { Product } from './product.js';
 import type { User } from './user.js';
@@ -27,7 +28,7 @@ export class Review extends Model<InferAttributes<Review>, InferCreationAttribut
 
 Review.init(
   {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    id: idColumn,
     user_id: { type: DataTypes.INTEGER, allowNull: false },
     order_id: { type: DataTypes.INTEGER, allowNull: false },
     product_id: { type: DataTypes.INTEGER, allowNull: false },
@@ -35,8 +36,7 @@ Review.init(
     content: { type: DataTypes.TEXT, allowNull: true },
     images: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
     visible: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-    created_at: DataTypes.DATE,
-    updated_at: DataTypes.DATE,
+    ...timestampColumns,
   },
   { sequelize, tableName: 'reviews', modelName: 'Review' },
 );

@@ -1,11 +1,6 @@
-import {
-  DataTypes,
-  Model,
-  type CreationOptional,
-  type InferAttributes,
-  type InferCreationAttributes,
-} from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes } from 'sequelize';
 import { sequelize } from '../db.js';
+import { idColumn, timestampColumns } from './columns.js';
 
 /** Who a user is to the shop: a shopper, or staff with access to the admin panel. */
 export type UserRole = 'customer' | 'admin';
@@ -25,15 +20,14 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
 
 User.init(
   {
-    id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+    id: idColumn,
     username: { type: DataTypes.STRING(50), allowNull: false },
     email: { type: DataTypes.STRING(255), allowNull: false },
     password_hash: { type: DataTypes.STRING(100), allowNull: false },
     phone: { type: DataTypes.STRING(32), allowNull: true },
     role: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'customer' },
     is_active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
-    created_at: DataTypes.DATE,
-    updated_at: DataTypes.DATE,
+    ...timestampColumns,
   },
   { sequelize, tableName: 'users', modelName: 'User' },
 );

@@ -23,4 +23,6 @@ export const MAINTENANCE_URL = databaseUrl('postgres');
 
 /** Redis URL for vitest worker `poolId` (logical databases 10..15). */
 export const workerRedisUrl = (poolId: number): string =>
-  process.env.TEST_REDIS_URL_BASE ? `${process.env.TEST_REDIS_URL_BASE}/${9 + poolId}` : `redis://127.0.0.1:6379/${9 + poolId}`;
+  process.env.TEST_REDIS_URL_BASE
+    ? `${process.env.TEST_REDIS_URL_BASE}/${9 + poolId}`
+    : `redis://127.0.0.1:6379/${9 + poolId}`;
