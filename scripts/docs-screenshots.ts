@@ -9,36 +9,21 @@
  * admin panel's login form renders (/admin/login), and that no
  * page raised an error or hit the Content-Security-Policy; exits 1 otherwise.
  */
-import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium, watchProblems } from './chromium.js';
 
 const { values } = parseArgs({
   options: {
     'base-url': { type: 'string', default: 'http://127.0.0.1:8000' },
     out: { type: 'string', default: 'artifacts/screenshots' },
-    chromium: { type: 'string', default: '/usr/bin/chromium' },
+    chromium: { type: 'string', default: CHROMIUM_PATH },
   },
 });
 const baseUrl = values['base-url'].replace(/\/$/, '');
 const outDir = resolve(values.out);
-
-/** Flags that keep Chromium quiet on a machine with no outside network. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Hosts the pages try to reach that an offline machine cannot: fonts and ReDoc's logo. */
-const OFFLINE_NOISE = /^(fonts\.googleapis\.com|fonts\.gstatic\.com|cdn\.redoc\.ly)$/;
 
 interface Check {
   name: string;
@@ -76,33 +61,12 @@ const checks: Check[] = [
 
 async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
-  const context = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'emporium-chromium-')), {
-    executablePath: values.chromium,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
+  const context = await launchChromium(values.chromium);
   const failures: string[] = [];
   try {
     for (const check of checks) {
       const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('console', (message) => {
-        const text = message.text();
-        // Failed loads are judged by 'requestfailed' below, with their URL; ReDoc's
-        // hard-coded footer logo on cdn.redoc.ly is blocked by our CSP and then hidden.
-        if (
-          message.type() === 'error' &&
-          !text.startsWith('Failed to load resource: net::') &&
-          !/cdn\.redoc\.ly/.test(text)
-        ) {
-          problems.push(`console: ${text}`);
-        }
-      });
-      page.on('requestfailed', (request) => {
-        // This machine has no outside network: web fonts cannot load. That is noise, not a defect.
-        if (!OFFLINE_NOISE.test(new URL(request.url()).host)) problems.push(`request failed: ${request.url()}`);
-      });
+      const problems = watchProblems(page);
       const response = await page.goto(`${baseUrl}${check.path}`, { waitUntil: 'load' });
       if (!response?.ok()) problems.push(`HTTP ${response?.status()}`);
       try {

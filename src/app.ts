@@ -4,6 +4,7 @@
  */
 import express, { type Express, type RequestHandler } from 'express';
 import { adminPanel, sameOriginOnly } from './admin/index.js';
+import { limitAuthRequests } from './auth/rate-limits.js';
 import { config } from './config.js';
 import { docsRouter } from './docs/index.js';
 import { RegisterRoutes } from './generated/routes.js';
@@ -44,6 +45,7 @@ export function createApp(): Express {
 
   app.use(express.json({ limit: config.http.jsonBodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }));
+  app.use('/api/v1/auth', limitAuthRequests);
   RegisterRoutes(app);
 
   app.use(notFoundHandler);

@@ -56,8 +56,16 @@ const envSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(500),
   CACHE_TTL_SECONDS: int(1, 86_400).default(300),
   JWT_SECRET: z.string(),
+  JWT_ISSUER: z.string().min(1).default('emporium'),
+  JWT_AUDIENCE: z.string().min(1).default('emporium-api'),
+  ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: int(300, 90 * 86_400).default(604_800),
   SESSION_SECRET: z.string(),
   BCRYPT_COST: int(4, 15).default(12),
+  LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+  LOGIN_FAILURE_WINDOW_SECONDS: int(1, 86_400).default(900),
+  AUTH_RATE_LIMIT: int(1, 100_000).default(60),
+  AUTH_RATE_WINDOW_SECONDS: int(1, 86_400).default(60),
   TRUST_PROXY: int(0, 10).default(0),
   COOKIE_SECURE: flag.optional(),
   JSON_BODY_LIMIT: z.string().regex(SIZE, 'expected a size such as 100kb').default('100kb'),
@@ -96,7 +104,17 @@ export interface Config {
   cache: { ttlSeconds: number };
   auth: {
     jwtSecret: string;
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
     bcryptCost: number;
+    /** Failed logins allowed per (username, IP) within loginFailureWindowSeconds. */
+    loginMaxFailures: number;
+    loginFailureWindowSeconds: number;
+    /** Requests per IP to /api/v1/auth/* within rateWindowSeconds. */
+    rateLimit: number;
+    rateWindowSeconds: number;
   };
   session: {
     secret: string;
@@ -180,7 +198,18 @@ export function loadConfig(source: Record<string, string | undefined>, defaults:
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     },
     cache: { ttlSeconds: env.CACHE_TTL_SECONDS },
-    auth: { jwtSecret: env.JWT_SECRET, bcryptCost: env.BCRYPT_COST },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      accessTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      bcryptCost: env.BCRYPT_COST,
+      loginMaxFailures: env.LOGIN_MAX_FAILURES,
+      loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      rateLimit: env.AUTH_RATE_LIMIT,
+      rateWindowSeconds: env.AUTH_RATE_WINDOW_SECONDS,
+    },
     session: { secret: env.SESSION_SECRET, cookieSecure: env.COOKIE_SECURE ?? isProduction },
     metricsToken: env.METRICS_TOKEN,
   };

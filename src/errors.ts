@@ -19,8 +19,9 @@ export class AppError extends Error {
     readonly extensions: Record<string, unknown> = {},
     /** Response headers to add (e.g. Retry-After). */
     readonly headers: Record<string, string> = {},
+    options?: ErrorOptions,
   ) {
-    super(detail ?? title);
+    super(detail ?? title, options);
     this.name = new.target.name;
   }
 }
@@ -84,7 +85,7 @@ export class RateLimitedError extends AppError {
 
 /** 503: a dependency (PostgreSQL, Redis) is unavailable; retrying later may work. */
 export class ServiceUnavailableError extends AppError {
-  constructor(detail: string, extensions: Record<string, unknown> = {}) {
-    super(503, 'service-unavailable', 'Service unavailable', detail, extensions, { 'Retry-After': '5' });
+  constructor(detail: string, extensions: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(503, 'service-unavailable', 'Service unavailable', detail, extensions, { 'Retry-After': '5' }, options);
   }
 }

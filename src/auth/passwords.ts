@@ -1,6 +1,7 @@
 /** Password hashing with bcrypt at the configured cost. */
 import bcrypt from 'bcrypt';
 import { config } from '../config.js';
+import { ValidationError } from '../errors.js';
 
 /** Hashes a password with bcrypt at BCRYPT_COST. */
 export function hashPassword(password: string): Promise<string> {
@@ -23,4 +24,18 @@ export async function verifyPassword(password: string, hash: string | null | und
     return false;
   }
   return bcrypt.compare(password, hash);
+}
+
+/** bcrypt reads at most this many bytes of a password. */
+export const MAX_PASSWORD_BYTES = 72;
+
+/**
+ * Refuses (422 on `field`) a password longer than bcrypt can hash: bcrypt
+ * would silently ignore everything after the 72nd byte. The character limits
+ * are enforced by the request schema; this catches multi-byte characters.
+ */
+export function assertPasswordFits(password: string, field: string): void {
+  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
+    throw new ValidationError([{ field, message: `must be at most ${MAX_PASSWORD_BYTES} bytes` }]);
+  }
 }

@@ -40,7 +40,7 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
 export function fieldErrors(error: ValidateError): FieldError[] {
   return Object.entries(error.fields).map(([path, detail]) => ({
     field: path.replace(/^(body|requestBody)\.?/, '') || 'body',
-    message: detail.message.replace(/^'([^']+)' is an excess property/, '"$1" is not an allowed field'),
+    message: /is an excess property/.test(detail.message) ? 'is not an allowed field' : detail.message,
   }));
 }
 
