@@ -5,6 +5,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { config } from '../src/config.js';
 import { User } from '../src/models/index.js';
+import { redis } from '../src/redis.js';
 import { useTestApp } from './support/context.js';
 import { TEST_PASSWORD, bearer, loginAs, userWithTokens } from './support/auth.js';
 
@@ -143,8 +144,12 @@ describe('logout', () => {
 
 describe('refresh rotation', () => {
   it('rotates: a new pair, and each refresh token works once', async () => {
-    const { tokens } = await userWithTokens(ctx.app);
+    const { user, tokens } = await userWithTokens(ctx.app);
+    // Age the user's set of logins, so the refresh must renew it (a password change needs it).
+    const logins = `emporium:auth:user-families:${user.id}`;
+    await redis.expire(logins, 60);
     const second = await refresh(tokens.refresh_token).expect(200);
+    expect(await redis.ttl(logins)).toBeGreaterThan(config.auth.refreshTtlSeconds - 60);
     expect(second.headers['cache-control']).toBe('no-store');
     expect(second.body.refresh_token).not.toBe(tokens.refresh_token);
     expect(claimsOf(second.body.access_token as string).fam).toBe(claimsOf(tokens.access_token).fam);

@@ -22,23 +22,34 @@ const userFamiliesKey = (userId: number | string): string => key('auth', 'user-f
 const blacklistKey = (jti: string): string => key('auth', 'blacklist', jti);
 
 // Atomic check-and-rotate: 1 rotated, 0 family unknown (revoked or expired), -1 reuse (family now revoked).
+// A rotation also keeps the user's set of logins alive as long as the login itself.
 redis.defineCommand('emporiumRotateRefresh', {
-  numberOfKeys: 1,
+  numberOfKeys: 2,
   lua: `
     local current = redis.call('GET', KEYS[1])
     if not current then return 0 end
     if current ~= ARGV[1] then
       redis.call('DEL', KEYS[1])
+      redis.call('SREM', KEYS[2], ARGV[4])
       return -1
     end
     redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+    redis.call('SADD', KEYS[2], ARGV[4])
+    redis.call('EXPIRE', KEYS[2], ARGV[3])
     return 1
   `,
 });
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    emporiumRotateRefresh(key: string, presentedJti: string, nextJti: string, ttl: number): Result<number, Context>;
+    emporiumRotateRefresh(
+      familyKey: string,
+      userFamiliesKey: string,
+      presentedJti: string,
+      nextJti: string,
+      ttl: number,
+      familyId: string,
+    ): Result<number, Context>;
   }
 }
 
@@ -73,9 +84,21 @@ export function startFamily(userId: number, familyId: string, refreshJti: string
  * `nextJti`. A token that is not the current one is reuse: the whole family
  * is revoked.
  */
-export async function rotateRefresh(familyId: string, presentedJti: string, nextJti: string): Promise<RotationResult> {
+export async function rotateRefresh(
+  userId: number,
+  familyId: string,
+  presentedJti: string,
+  nextJti: string,
+): Promise<RotationResult> {
   const result = await guarded(() =>
-    redis.emporiumRotateRefresh(familyKey(familyId), presentedJti, nextJti, config.auth.refreshTtlSeconds),
+    redis.emporiumRotateRefresh(
+      familyKey(familyId),
+      userFamiliesKey(userId),
+      presentedJti,
+      nextJti,
+      config.auth.refreshTtlSeconds,
+      familyId,
+    ),
   );
   return result === 1 ? 'rotated' : result === -1 ? 'reused' : 'unknown';
 }

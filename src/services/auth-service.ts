@@ -87,7 +87,7 @@ export async function refresh(refreshToken: string): Promise<TokenPair> {
     throw new UnauthorizedError('The refresh token is invalid or expired.');
   }
   const next = signToken('refresh', userId, claims.fam);
-  const outcome = await rotateRefresh(claims.fam, claims.jti, next.jti);
+  const outcome = await rotateRefresh(userId, claims.fam, claims.jti, next.jti);
   if (outcome === 'reused') {
     logger.warn({ user_id: userId, family: claims.fam }, 'refresh token reuse detected: login revoked');
     throw new UnauthorizedError('This refresh token was already used; the login has been ended. Log in again.');
