@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end smoke test of the Docker image and docker-compose.yml:
 # builds and starts the stack, checks the public surface (probes, docs,
-# seeded catalog, admin login, non-root container), then always tears the
+# seeded catalog, admin login, shopper login, non-root container), then always tears the
 # stack down with its volumes. Last line: SMOKE: OK or SMOKE: FAIL.
 #
 #   bash scripts/compose-smoke.sh            (from anywhere in the repo)
@@ -138,6 +138,18 @@ bad=$(curl -sS -o /dev/null --max-time 15 -w '%{http_code}' \
   "$BASE/admin/login") || true
 [ "$bad" != 302 ] || fail "POST /admin/login with a wrong password also redirected"
 ok "POST /admin/login with a wrong password → $bad (no redirect)"
+
+demo_password=$(docker compose exec -T api cat /var/lib/emporium/demo_password) \
+  || fail "cannot read /var/lib/emporium/demo_password in the api container"
+tokens=$(curl -sS --max-time 15 -H 'Content-Type: application/json' \
+  -d "$(node -e 'console.log(JSON.stringify({ username: "demo", password: process.argv[1] }))' "$demo_password")" \
+  "$BASE/api/v1/auth/login") || fail "POST /api/v1/auth/login: request failed"
+access=$(node -e 'const t = JSON.parse(process.argv[1]); if (!t.access_token) process.exit(1); console.log(t.access_token)' "$tokens") \
+  || fail "POST /api/v1/auth/login (demo) did not return tokens: $tokens"
+me=$(curl -sS --max-time 15 -H "Authorization: Bearer $access" "$BASE/api/v1/users/me")
+node -e 'const u = JSON.parse(process.argv[1]); if (u.username !== "demo") process.exit(1)' "$me" \
+  || fail "GET /api/v1/users/me with the demo token: $me"
+ok "POST /api/v1/auth/login (demo shopper) → tokens; GET /api/v1/users/me → demo"
 
 api_id=$(docker compose ps -q api)
 health_deadline=$(($(date +%s) + 60))
