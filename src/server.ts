@@ -12,6 +12,13 @@ import { beginShutdown } from './lifecycle.js';
 import { logger } from './logger.js';
 import { connectRedis, redis } from './redis.js';
 
+/** QUIT politely, but never wait more than a second for a Redis that is not answering. */
+async function closeRedis(): Promise<void> {
+  const timeout = new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+  await Promise.race([redis.quit().catch(() => undefined), timeout]);
+  redis.disconnect();
+}
+
 /** Stops accepting connections, drains in-flight requests, then closes PostgreSQL and Redis. */
 async function shutdown(server: Server, signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down: draining in-flight requests');
@@ -26,7 +33,7 @@ async function shutdown(server: Server, signal: string): Promise<void> {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
-  await Promise.allSettled([sequelize.close(), redis.quit()]);
+  await Promise.allSettled([sequelize.close(), closeRedis()]);
   logger.info('shutdown complete');
   clearTimeout(forced);
   process.exit(0);
