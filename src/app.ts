@@ -6,6 +6,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { adminPanel, sameOriginOnly } from './admin/index.js';
 import { limitAuthRequests } from './auth/rate-limits.js';
 import { config } from './config.js';
+import { PRIVATE } from './controllers/cache-policy.js';
 import { docsRouter } from './docs/index.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { isShuttingDown } from './lifecycle.js';
@@ -27,6 +28,11 @@ const closeConnectionsWhileDraining: RequestHandler = (_req, res, next) => {
   next();
 };
 
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', PRIVATE);
+  next();
+};
+
 /** Creates the app: logging, metrics, security headers, docs, admin panel, API routes, errors. */
 export function createApp(): Express {
   const app = express();
@@ -45,6 +51,8 @@ export function createApp(): Express {
 
   app.use(express.json({ limit: config.http.jsonBodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }));
+  // API answers are personal or fresh unless a public catalog endpoint says otherwise.
+  app.use('/api', noStore);
   app.use('/api/v1/auth', limitAuthRequests);
   RegisterRoutes(app);
 

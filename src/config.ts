@@ -54,7 +54,8 @@ const envSchema = z.object({
   REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379/0').default('redis://127.0.0.1:6379/0'),
   REDIS_KEY_PREFIX: z.string().max(64).default('emporium:'),
   REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(500),
-  CACHE_TTL_SECONDS: int(1, 86_400).default(300),
+  CACHE_TTL_SECONDS: int(0, 86_400).default(300),
+  LIST_CACHE_TTL_SECONDS: int(1, 3_600).default(30),
   JWT_SECRET: z.string(),
   JWT_ISSUER: z.string().min(1).default('emporium'),
   JWT_AUDIENCE: z.string().min(1).default('emporium-api'),
@@ -101,7 +102,14 @@ export interface Config {
     keyPrefix: string;
     commandTimeoutMs: number;
   };
-  cache: { ttlSeconds: number };
+  cache: {
+    /** Master switch: CACHE_TTL_SECONDS=0 turns every Redis cache off (reads go to PostgreSQL). */
+    enabled: boolean;
+    /** Categories and product details: invalidated on every change, so they can live long. */
+    ttlSeconds: number;
+    /** Product lists, hot products and carts: they also show other shoppers' stock changes, so they live briefly. */
+    listTtlSeconds: number;
+  };
   auth: {
     jwtSecret: string;
     issuer: string;
@@ -197,7 +205,11 @@ export function loadConfig(source: Record<string, string | undefined>, defaults:
       keyPrefix: env.REDIS_KEY_PREFIX,
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     },
-    cache: { ttlSeconds: env.CACHE_TTL_SECONDS },
+    cache: {
+      enabled: env.CACHE_TTL_SECONDS > 0,
+      ttlSeconds: env.CACHE_TTL_SECONDS,
+      listTtlSeconds: env.LIST_CACHE_TTL_SECONDS,
+    },
     auth: {
       jwtSecret: env.JWT_SECRET,
       issuer: env.JWT_ISSUER,

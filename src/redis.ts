@@ -67,6 +67,7 @@ const inFlight = new Map<string, Promise<unknown>>();
  * answer is always good enough.
  */
 export async function getOrLoad<T>(cacheKey: string, options: CacheOptions, load: () => Promise<T>): Promise<T> {
+  if (!config.cache.enabled) return load();
   let cached: string | null;
   try {
     cached = await redis.get(cacheKey);

@@ -20,14 +20,15 @@ import type { FieldError, ProblemDetails } from '../schemas/problem.js';
 
 /** Sends `error` as a problem+json response. */
 export function sendProblem(req: Request, res: Response, error: AppError): void {
+  // Extensions first: they can never overwrite a standard member.
   const body: ProblemDetails & Record<string, unknown> = {
+    ...error.extensions,
     type: problemType(error.slug),
     title: error.title,
     status: error.status,
     detail: error.message,
     instance: req.originalUrl.split('?')[0],
     request_id: req.id as string,
-    ...error.extensions,
   };
   res.status(error.status).set(error.headers).type('application/problem+json').send(JSON.stringify(body));
 }
@@ -59,6 +60,21 @@ function toAppError(error: unknown): AppError | undefined {
     return new ServiceUnavailableError('The database is unavailable. Try again shortly.');
   }
   if (error instanceof UniqueConstraintError) return new ConflictError('This conflicts with an existing record.');
+  const invalidData = unstorableInput(error);
+  if (invalidData) return new ValidationError([], invalidData);
+  return undefined;
+}
+
+/**
+ * A last line of defence for input the schemas let through but PostgreSQL
+ * cannot take (a NUL byte in text, a number out of range): 422, not 500.
+ */
+function unstorableInput(error: unknown): string | undefined {
+  if (!(error instanceof SequelizeError)) return undefined;
+  const code = (error as { parent?: { code?: string } }).parent?.code;
+  if (code === '22021' || code === '22P05') return 'The request contains characters that cannot be stored (such as NUL).';
+  if (code === '22003') return 'A number in the request is out of range.';
+  if (code === '22P02' || code === '22007' || code === '22008') return 'A value in the request has an invalid format.';
   return undefined;
 }
 

@@ -14,7 +14,7 @@ import type { User } from './user.js';
 export type OrderStatus = 'pending' | 'paid' | 'shipped' | 'completed' | 'cancelled';
 
 /** Every order status, in lifecycle order. */
-export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'shipped', 'completed', 'cancelled'];
+export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'completed', 'cancelled'] as const satisfies readonly OrderStatus[];
 
 /** A checkout: the shopper's lines, their exact total and where the order stands. */
 export class Order extends Model<InferAttributes<Order>, InferCreationAttributes<Order>> {
@@ -24,6 +24,7 @@ export class Order extends Model<InferAttributes<Order>, InferCreationAttributes
   declare status: CreationOptional<OrderStatus>;
   declare shipping_address: string;
   declare idempotency_key: string | null;
+  declare idempotency_fingerprint: string | null;
   declare paid_at: Date | null;
   declare shipped_at: Date | null;
   declare completed_at: Date | null;
@@ -40,6 +41,7 @@ Order.init(
     status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'pending' },
     shipping_address: { type: DataTypes.TEXT, allowNull: false },
     idempotency_key: { type: DataTypes.STRING(255), allowNull: true },
+    idempotency_fingerprint: { type: DataTypes.CHAR(64), allowNull: true },
     paid_at: { type: DataTypes.DATE, allowNull: true },
     shipped_at: { type: DataTypes.DATE, allowNull: true },
     completed_at: { type: DataTypes.DATE, allowNull: true },

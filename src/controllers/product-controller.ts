@@ -1,0 +1,108 @@
+import { Controller, Get, Path, Query, Response, Route, Tags } from '@tsoa/runtime';
+import type { Id, Money, Page, PageNumber, PageSize } from '../schemas/common.js';
+import type { ProductDetail, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
+import type { ProblemDetails } from '../schemas/problem.js';
+import { getProduct, hotProducts, listProductReviews, listProducts } from '../services/product-service.js';
+import { PUBLIC_CATALOG } from './cache-policy.js';
+
+/**
+ * Search words: up to 200 characters. Quoted phrases, `or` and `-word` work
+ * as in web search engines.
+ * @maxLength 200 must be at most 200 characters
+ * @example "waterproof jacket"
+ */
+type SearchText = string;
+
+/**
+ * How many best sellers, 1 to 50.
+ * @isInt must be a whole number
+ * @minimum 1 must be at least 1
+ * @maximum 50 must be at most 50
+ */
+type HotLimit = number;
+
+/** The catalog. Public: no token needed. Responses carry Cache-Control and an ETag (If-None-Match → 304). */
+@Route('api/v1/products')
+@Tags('Catalog')
+export class ProductController extends Controller {
+  /**
+   * One page of products that are for sale (archived ones never appear).
+   * Filter by category, price range (inclusive) and stock; search name and
+   * description with `q` (ranked full-text search: without `sort`, the best
+   * matches come first, and name matches outrank description matches).
+   * Sorts: `newest` (default), `price_asc`, `price_desc`, `name`, `rating`,
+   * `sales`. Pages are cached for a few seconds, so stock in a list may lag
+   * a purchase briefly.
+   * @summary List products
+   * @param page Page number, from 1.
+   * @param page_size Products per page, 1 to 100 (default 20).
+   * @param category_id Only products in this category.
+   * @param q Search words, matched against name and description.
+   * @param min_price Only products costing at least this much, e.g. "10" or "9.99".
+   * @param max_price Only products costing at most this much.
+   * @param in_stock true: only products in stock; false: only sold-out ones.
+   * @param sort Order of the list.
+   */
+  @Get()
+  @Response<ProblemDetails>(422, 'Invalid query parameters', undefined, 'application/problem+json')
+  public async listProducts(
+    @Query() page?: PageNumber,
+    @Query() page_size?: PageSize,
+    @Query() category_id?: Id,
+    @Query() q?: SearchText,
+    @Query() min_price?: Money,
+    @Query() max_price?: Money,
+    @Query() in_stock?: boolean,
+    @Query() sort?: ProductSort,
+  ): Promise<Page<ProductSummary>> {
+    this.setHeader('Cache-Control', PUBLIC_CATALOG);
+    return listProducts({ page, page_size, category_id, q, min_price, max_price, in_stock, sort });
+  }
+
+  /**
+   * Best sellers: the products with the most units on paid, shipped and
+   * completed orders, most first. Served from a Redis cache refreshed every
+   * few seconds.
+   * @summary Hot products
+   * @param limit How many, 1 to 50 (default 10).
+   */
+  @Get('hot')
+  @Response<ProblemDetails>(422, 'Invalid limit', undefined, 'application/problem+json')
+  public async hotProducts(@Query() limit?: HotLimit): Promise<ProductSummary[]> {
+    this.setHeader('Cache-Control', PUBLIC_CATALOG);
+    return hotProducts(limit ?? 10);
+  }
+
+  /**
+   * A product with its category, average rating and review count. Archived
+   * (no longer sold) products are 404.
+   * @summary Get a product
+   * @param product_id The product's id.
+   */
+  @Get('{product_id}')
+  @Response<ProblemDetails>(404, 'No product with this id is for sale', undefined, 'application/problem+json')
+  @Response<ProblemDetails>(422, 'The id is not a whole number from 1 to 2147483647', undefined, 'application/problem+json')
+  public async getProduct(@Path() product_id: Id): Promise<ProductDetail> {
+    this.setHeader('Cache-Control', PUBLIC_CATALOG);
+    return getProduct(product_id);
+  }
+
+  /**
+   * A product's visible reviews, newest first, with each reviewer's username.
+   * @summary List a product's reviews
+   * @param product_id The product's id.
+   * @param page Page number, from 1.
+   * @param page_size Reviews per page, 1 to 100 (default 20).
+   */
+  @Get('{product_id}/reviews')
+  @Response<ProblemDetails>(404, 'No product with this id is for sale', undefined, 'application/problem+json')
+  @Response<ProblemDetails>(422, 'Invalid id or paging', undefined, 'application/problem+json')
+  public async listReviews(
+    @Path() product_id: Id,
+    @Query() page?: PageNumber,
+    @Query() page_size?: PageSize,
+  ): Promise<Page<ReviewOut>> {
+    this.setHeader('Cache-Control', PUBLIC_CATALOG);
+    return listProductReviews(product_id, page, page_size);
+  }
+}

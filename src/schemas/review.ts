@@ -1,0 +1,32 @@
+import type { Id } from './common.js';
+
+/**
+ * An image URL: http or https, at most 500 characters.
+ * @pattern ^https?://[^\s/$.?#][^\s]*$
+ * @maxLength 500 must be at most 500 characters
+ * @example "https://images.example.com/review-1.jpg"
+ */
+export type ImageUrl = string;
+
+/** A review of one product from one of the caller's completed orders. */
+export interface CreateReviewRequest {
+  order_id: Id;
+  product_id: Id;
+  /**
+   * 1 (poor) to 5 (excellent).
+   * @isInt must be a whole number
+   * @minimum 1 must be at least 1
+   * @maximum 5 must be at most 5
+   */
+  rating: number;
+  /**
+   * What the shopper thinks, up to 2000 characters.
+   * @maxLength 2000 must be at most 2000 characters
+   */
+  content?: string;
+  /**
+   * Up to 9 image URLs.
+   * @maxItems 9 must have at most 9 images
+   */
+  images?: ImageUrl[];
+}

@@ -1,0 +1,43 @@
+/**
+ * The catalog's Redis cache keys and their invalidation, in one place, so
+ * every writer (checkout, order changes, reviews, the admin panel) clears
+ * exactly what its change makes stale.
+ */
+import { key, invalidate, invalidatePrefix } from '../redis.js';
+import { CATEGORIES_CACHE_KEY } from './category-service.js';
+
+/** Cache key of one product's detail. */
+export const productKey = (productId: number): string => key('cache', 'product', productId);
+/** Prefix of every cached product list page (keyed by their query). */
+export const PRODUCT_LISTS_PREFIX = key('cache', 'products', '');
+/** Prefix of the cached hot-product lists (keyed by limit). */
+export const HOT_PRODUCTS_PREFIX = key('cache', 'hot', '');
+/** Prefix of one product's cached review pages. */
+export const reviewsPrefix = (productId: number): string => key('cache', 'reviews', productId, '');
+
+/**
+ * After stock changes (checkout, cancel): the products' details. Lists and
+ * hot products are left to their short TTL rather than flushed on every sale.
+ */
+export async function invalidateStock(productIds: number[]): Promise<void> {
+  await invalidate(...productIds.map(productKey));
+}
+
+/** After a sale is paid or cancelled: hot products too. */
+export async function invalidateSales(productIds: number[]): Promise<void> {
+  await Promise.all([invalidateStock(productIds), invalidatePrefix(HOT_PRODUCTS_PREFIX)]);
+}
+
+/** After a product's own fields change (name, price, archived, rating, ...): everything that shows it. */
+export async function invalidateProducts(productIds: number[]): Promise<void> {
+  await Promise.all([
+    invalidate(CATEGORIES_CACHE_KEY, ...productIds.map(productKey)),
+    invalidatePrefix(PRODUCT_LISTS_PREFIX),
+    invalidatePrefix(HOT_PRODUCTS_PREFIX),
+  ]);
+}
+
+/** After a review is added, hidden or shown: the product (rating) and its review pages. */
+export async function invalidateReviews(productId: number): Promise<void> {
+  await Promise.all([invalidateProducts([productId]), invalidatePrefix(reviewsPrefix(productId))]);
+}

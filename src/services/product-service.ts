@@ -1,0 +1,158 @@
+/** Reading the catalog: product lists with filters, sorts and search, details, best sellers, reviews. */
+import { createHash } from 'node:crypto';
+import { QueryTypes } from 'sequelize';
+import { config } from '../config.js';
+import { sequelize } from '../db.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { toCents } from '../lib/money.js';
+import { getOrLoad } from '../redis.js';
+import { DEFAULT_PAGE_SIZE, type Page } from '../schemas/common.js';
+import type { ProductDetail, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
+import { HOT_PRODUCTS_PREFIX, PRODUCT_LISTS_PREFIX, productKey, reviewsPrefix } from './catalog-cache.js';
+
+/** Filters, sort and page of a product list (already validated by the schema). */
+export interface ProductQuery {
+  page?: number;
+  page_size?: number;
+  category_id?: number;
+  q?: string;
+  min_price?: string;
+  max_price?: string;
+  in_stock?: boolean;
+  sort?: ProductSort;
+}
+
+const SUMMARY_COLUMNS = `p.id, p.name, p.price, p.stock, p.image_url, p.category_id, p.rating_avg::float8 AS rating_avg,
+  p.review_count, p.sales_count, p.created_at`;
+
+// Each sort matches one of the partial indexes on products (WHERE NOT archived), ties broken by id.
+const ORDER_BY: Record<ProductSort, string> = {
+  newest: 'p.created_at DESC, p.id DESC',
+  price_asc: 'p.price ASC, p.id ASC',
+  price_desc: 'p.price DESC, p.id DESC',
+  name: 'p.name ASC, p.id ASC',
+  rating: 'p.rating_avg DESC, p.id ASC',
+  sales: 'p.sales_count DESC, p.id ASC',
+};
+
+/** WHERE clause and bind values of a list query. */
+function listFilter(query: ProductQuery): { where: string; bind: unknown[] } {
+  const conditions = ['NOT p.archived'];
+  const bind: unknown[] = [];
+  const param = (value: unknown): string => {
+    bind.push(value);
+    return `$${bind.length}`;
+  };
+  if (query.category_id !== undefined) conditions.push(`p.category_id = ${param(query.category_id)}`);
+  if (query.min_price !== undefined) conditions.push(`p.price >= ${param(query.min_price)}::numeric`);
+  if (query.max_price !== undefined) conditions.push(`p.price <= ${param(query.max_price)}::numeric`);
+  if (query.in_stock === true) conditions.push('p.stock > 0');
+  if (query.in_stock === false) conditions.push('p.stock = 0');
+  if (query.q) conditions.push(`p.search_vector @@ websearch_to_tsquery('english', ${param(query.q)})`);
+  return { where: conditions.join(' AND '), bind };
+}
+
+async function loadProductPage(query: Required<Pick<ProductQuery, 'page' | 'page_size'>> & ProductQuery) {
+  const { where, bind } = listFilter(query);
+  const searching = Boolean(query.q);
+  // With a search and no explicit sort, best matches first (name outweighs description).
+  const orderBy =
+    query.sort === undefined && searching
+      ? `ts_rank_cd(p.search_vector, websearch_to_tsquery('english', $${bind.indexOf(query.q) + 1})) DESC, p.id DESC`
+      : ORDER_BY[query.sort ?? 'newest'];
+  const offset = (query.page - 1) * query.page_size;
+  const [items, [{ total }]] = await Promise.all([
+    sequelize.query<ProductSummary>(
+      `SELECT ${SUMMARY_COLUMNS} FROM products p WHERE ${where} ORDER BY ${orderBy}
+       LIMIT ${query.page_size} OFFSET ${offset}`,
+      { bind, type: QueryTypes.SELECT },
+    ),
+    sequelize.query<{ total: number }>(`SELECT count(*)::int AS total FROM products p WHERE ${where}`, {
+      bind,
+      type: QueryTypes.SELECT,
+    }) as Promise<[{ total: number }]>,
+  ]);
+  return { items, total, page: query.page, page_size: query.page_size };
+}
+
+/**
+ * One page of listed (not archived) products, filtered, sorted and searched.
+ * Served from a short-lived Redis cache keyed by the normalised query.
+ */
+export async function listProducts(query: ProductQuery): Promise<Page<ProductSummary>> {
+  if (query.min_price !== undefined && query.max_price !== undefined && toCents(query.min_price) > toCents(query.max_price)) {
+    throw new ValidationError([{ field: 'min_price', message: 'must not be greater than max_price' }]);
+  }
+  const normalised = {
+    ...query,
+    q: query.q?.trim() || undefined,
+    page: query.page ?? 1,
+    page_size: query.page_size ?? DEFAULT_PAGE_SIZE,
+  };
+  const fingerprint = createHash('sha1')
+    .update(JSON.stringify(Object.entries(normalised).filter(([, v]) => v !== undefined).sort()))
+    .digest('base64url');
+  return getOrLoad(`${PRODUCT_LISTS_PREFIX}${fingerprint}`, { name: 'product-list', ttlSeconds: config.cache.listTtlSeconds }, () =>
+    loadProductPage(normalised),
+  );
+}
+
+/** A listed product with its category and rating; 404 when unknown or archived. */
+export async function getProduct(productId: number): Promise<ProductDetail> {
+  const product = await getOrLoad(productKey(productId), { name: 'product' }, async () => {
+    const [row] = await sequelize.query<ProductDetail & { category_name: string }>(
+      `SELECT ${SUMMARY_COLUMNS}, p.description, p.updated_at, c.name AS category_name
+         FROM products p JOIN categories c ON c.id = p.category_id
+        WHERE p.id = $1 AND NOT p.archived`,
+      { bind: [productId], type: QueryTypes.SELECT },
+    );
+    // Not found is not cached: a product created later must show at once.
+    if (!row) return undefined;
+    const { category_name, ...detail } = row;
+    return { ...detail, category: { id: row.category_id, name: category_name } };
+  });
+  if (!product) throw new NotFoundError(`Product ${productId} does not exist.`);
+  return product;
+}
+
+/** Best sellers: the most units sold on paid, shipped and completed orders. */
+export async function hotProducts(limit: number): Promise<ProductSummary[]> {
+  return getOrLoad(`${HOT_PRODUCTS_PREFIX}${limit}`, { name: 'hot-products', ttlSeconds: config.cache.listTtlSeconds }, () =>
+    sequelize.query<ProductSummary>(
+      `SELECT ${SUMMARY_COLUMNS} FROM products p WHERE NOT p.archived AND p.sales_count > 0
+        ORDER BY p.sales_count DESC, p.id ASC LIMIT $1`,
+      { bind: [limit], type: QueryTypes.SELECT },
+    ),
+  );
+}
+
+/** 404 unless the product exists and is listed. */
+export async function assertListed(productId: number): Promise<void> {
+  const [row] = await sequelize.query('SELECT 1 FROM products WHERE id = $1 AND NOT archived', {
+    bind: [productId],
+    type: QueryTypes.SELECT,
+  });
+  if (!row) throw new NotFoundError(`Product ${productId} does not exist.`);
+}
+
+/** One page of a listed product's visible reviews, newest first, with the reviewer's username. */
+export async function listProductReviews(productId: number, page = 1, pageSize = DEFAULT_PAGE_SIZE): Promise<Page<ReviewOut>> {
+  await assertListed(productId);
+  return getOrLoad(`${reviewsPrefix(productId)}${page}:${pageSize}`, { name: 'reviews' }, async () => {
+    const [items, [{ total }]] = await Promise.all([
+      sequelize.query<ReviewOut>(
+        `SELECT r.id, r.product_id, r.rating, r.content, r.images, u.username, r.created_at
+           FROM reviews r JOIN users u ON u.id = r.user_id
+          WHERE r.product_id = $1 AND r.visible
+          ORDER BY r.created_at DESC, r.id DESC
+          LIMIT $2 OFFSET $3`,
+        { bind: [productId, pageSize, (page - 1) * pageSize], type: QueryTypes.SELECT },
+      ),
+      sequelize.query<{ total: number }>('SELECT count(*)::int AS total FROM reviews WHERE product_id = $1 AND visible', {
+        bind: [productId],
+        type: QueryTypes.SELECT,
+      }) as Promise<[{ total: number }]>,
+    ]);
+    return { items, total, page, page_size: pageSize };
+  });
+}
