@@ -38,6 +38,7 @@ beforeEach(async () => {
     total_amount: '20.00',
     shipping_address: '1 Main St',
     idempotency_key: 'key-1',
+    idempotency_fingerprint: 'f'.repeat(64),
     paid_at: null,
     shipped_at: null,
     completed_at: null,
@@ -135,6 +136,7 @@ describe('orders and order items', () => {
         total_amount: '1.00',
         shipping_address: 'x',
         idempotency_key: 'key-1',
+        idempotency_fingerprint: 'f'.repeat(64),
         paid_at: null,
         shipped_at: null,
         completed_at: null,
@@ -142,6 +144,14 @@ describe('orders and order items', () => {
       }),
       UNIQUE,
       /orders_user_idempotency_key/,
+    );
+  });
+
+  it('rejects an idempotency key without its request fingerprint', async () => {
+    await expectRejected(
+      sequelize.query(`UPDATE orders SET idempotency_fingerprint = NULL WHERE id = $1`, { bind: [fixture.orderId] }),
+      CHECK,
+      /orders_idempotency_pair/,
     );
   });
 

@@ -1,4 +1,18 @@
-import { Body, Controller, Delete, Get, Patch, Path, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Patch,
+  Path,
+  Post,
+  Request,
+  Response,
+  Route,
+  Security,
+  SuccessResponse,
+  Tags,
+} from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import type { AddCartItemRequest, CartOut, SetCartItemRequest } from '../schemas/cart.js';
 import type { Id } from '../schemas/common.js';
@@ -9,7 +23,12 @@ import { addToCart, clearCart, getCart, removeFromCart, setCartQuantity } from '
 @Route('api/v1/cart')
 @Tags('Cart')
 @Security('jwt')
-@Response<ProblemDetails>(401, 'Missing, invalid, expired or revoked access token', undefined, 'application/problem+json')
+@Response<ProblemDetails>(
+  401,
+  'Missing, invalid, expired or revoked access token',
+  undefined,
+  'application/problem+json',
+)
 @Response<ProblemDetails>(503, 'Sign-in state (Redis) is unavailable', undefined, 'application/problem+json')
 export class CartController extends Controller {
   /**
@@ -31,7 +50,12 @@ export class CartController extends Controller {
   @SuccessResponse(201, 'Added; the whole cart')
   @Response<ProblemDetails>(404, 'No product with this id is for sale', undefined, 'application/problem+json')
   @Response<ProblemDetails>(409, 'The line would hold more than is in stock', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'Invalid product id or quantity, or unknown fields', undefined, 'application/problem+json')
+  @Response<ProblemDetails>(
+    422,
+    'Invalid product id or quantity, or unknown fields',
+    undefined,
+    'application/problem+json',
+  )
   public async addItem(@Request() req: ExpressRequest, @Body() body: AddCartItemRequest): Promise<CartOut> {
     const cart = await addToCart(req.user!.id, body.product_id, body.quantity);
     this.setStatus(201);
@@ -45,7 +69,12 @@ export class CartController extends Controller {
    * @param product_id The product's id.
    */
   @Patch('items/{product_id}')
-  @Response<ProblemDetails>(404, 'The product is not in the cart, or not for sale', undefined, 'application/problem+json')
+  @Response<ProblemDetails>(
+    404,
+    'The product is not in the cart, or not for sale',
+    undefined,
+    'application/problem+json',
+  )
   @Response<ProblemDetails>(409, 'More than is in stock', undefined, 'application/problem+json')
   @Response<ProblemDetails>(422, 'Invalid quantity or unknown fields', undefined, 'application/problem+json')
   public async setItem(

@@ -15,7 +15,14 @@ import {
 } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import type { Id, Page, PageNumber, PageSize } from '../schemas/common.js';
-import type { CheckoutRequest, IdempotencyKey, OrderOut, OrderStatus, OrderSummary, StockShortage } from '../schemas/order.js';
+import type {
+  CheckoutRequest,
+  IdempotencyKey,
+  OrderOut,
+  OrderStatus,
+  OrderSummary,
+  StockShortage,
+} from '../schemas/order.js';
 import type { ProblemDetails } from '../schemas/problem.js';
 import { checkout } from '../services/checkout-service.js';
 import { type Actor, getOrder, listOrders, transitionOrder } from '../services/order-service.js';
@@ -29,8 +36,18 @@ const shopper = (req: ExpressRequest): Actor => ({ kind: 'shopper', userId: req.
 @Route('api/v1/orders')
 @Tags('Orders')
 @Security('jwt')
-@Response<ProblemDetails>(401, 'Missing, invalid, expired or revoked access token', undefined, 'application/problem+json')
-@Response<ProblemDetails>(503, 'Sign-in state (Redis) or the database is unavailable', undefined, 'application/problem+json')
+@Response<ProblemDetails>(
+  401,
+  'Missing, invalid, expired or revoked access token',
+  undefined,
+  'application/problem+json',
+)
+@Response<ProblemDetails>(
+  503,
+  'Sign-in state (Redis) or the database is unavailable',
+  undefined,
+  'application/problem+json',
+)
 export class OrderController extends Controller {
   /**
    * Checks out the whole cart in one transaction: every line's stock is
@@ -48,8 +65,18 @@ export class OrderController extends Controller {
    */
   @Post()
   @SuccessResponse(201, 'Order placed (or replayed)')
-  @Response<ProblemDetails & { products: StockShortage[] }>(409, 'Not enough stock (see products), or the same Idempotency-Key is in flight', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'Empty cart, invalid address or unknown fields, or an Idempotency-Key reused with a different body', undefined, 'application/problem+json')
+  @Response<ProblemDetails & { products: StockShortage[] }>(
+    409,
+    'Not enough stock (see products), or the same Idempotency-Key is in flight',
+    undefined,
+    'application/problem+json',
+  )
+  @Response<ProblemDetails>(
+    422,
+    'Empty cart, invalid address or unknown fields, or an Idempotency-Key reused with a different body',
+    undefined,
+    'application/problem+json',
+  )
   public async checkout(
     @Request() req: ExpressRequest,
     @Body() body: CheckoutRequest,
@@ -112,7 +139,12 @@ export class OrderController extends Controller {
    */
   @Post('{order_id}/cancel')
   @Response<ProblemDetails>(404, 'No such order of yours', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(409, 'The order is shipped, completed or already cancelled', undefined, 'application/problem+json')
+  @Response<ProblemDetails>(
+    409,
+    'The order is shipped, completed or already cancelled',
+    undefined,
+    'application/problem+json',
+  )
   public async cancel(@Request() req: ExpressRequest, @Path() order_id: Id): Promise<OrderOut> {
     return transitionOrder(order_id, 'cancel', shopper(req));
   }

@@ -81,7 +81,12 @@ export class ProductController extends Controller {
    */
   @Get('{product_id}')
   @Response<ProblemDetails>(404, 'No product with this id is for sale', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'The id is not a whole number from 1 to 2147483647', undefined, 'application/problem+json')
+  @Response<ProblemDetails>(
+    422,
+    'The id is not a whole number from 1 to 2147483647',
+    undefined,
+    'application/problem+json',
+  )
   public async getProduct(@Path() product_id: Id): Promise<ProductDetail> {
     this.setHeader('Cache-Control', PUBLIC_CATALOG);
     return getProduct(product_id);

@@ -9,7 +9,12 @@ import { createReview } from '../services/review-service.js';
 @Route('api/v1/reviews')
 @Tags('Reviews')
 @Security('jwt')
-@Response<ProblemDetails>(401, 'Missing, invalid, expired or revoked access token', undefined, 'application/problem+json')
+@Response<ProblemDetails>(
+  401,
+  'Missing, invalid, expired or revoked access token',
+  undefined,
+  'application/problem+json',
+)
 @Response<ProblemDetails>(503, 'Sign-in state (Redis) is unavailable', undefined, 'application/problem+json')
 export class ReviewController extends Controller {
   /**
@@ -22,8 +27,18 @@ export class ReviewController extends Controller {
   @Post()
   @SuccessResponse(201, 'Created')
   @Response<ProblemDetails>(404, 'No such order of yours', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(409, 'The order is not completed, or this product was already reviewed for it', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'Invalid rating, text or images; the product is not on the order; or unknown fields', undefined, 'application/problem+json')
+  @Response<ProblemDetails>(
+    409,
+    'The order is not completed, or this product was already reviewed for it',
+    undefined,
+    'application/problem+json',
+  )
+  @Response<ProblemDetails>(
+    422,
+    'Invalid rating, text or images; the product is not on the order; or unknown fields',
+    undefined,
+    'application/problem+json',
+  )
   public async createReview(@Request() req: ExpressRequest, @Body() body: CreateReviewRequest): Promise<ReviewOut> {
     const review = await createReview(req.user!.id, body);
     this.setStatus(201);

@@ -72,7 +72,8 @@ function toAppError(error: unknown): AppError | undefined {
 function unstorableInput(error: unknown): string | undefined {
   if (!(error instanceof SequelizeError)) return undefined;
   const code = (error as { parent?: { code?: string } }).parent?.code;
-  if (code === '22021' || code === '22P05') return 'The request contains characters that cannot be stored (such as NUL).';
+  if (code === '22021' || code === '22P05')
+    return 'The request contains characters that cannot be stored (such as NUL).';
   if (code === '22003') return 'A number in the request is out of range.';
   if (code === '22P02' || code === '22007' || code === '22008') return 'A value in the request has an invalid format.';
   return undefined;

@@ -14,7 +14,13 @@ import type { User } from './user.js';
 export type OrderStatus = 'pending' | 'paid' | 'shipped' | 'completed' | 'cancelled';
 
 /** Every order status, in lifecycle order. */
-export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'completed', 'cancelled'] as const satisfies readonly OrderStatus[];
+export const ORDER_STATUSES = [
+  'pending',
+  'paid',
+  'shipped',
+  'completed',
+  'cancelled',
+] as const satisfies readonly OrderStatus[];
 
 /** A checkout: the shopper's lines, their exact total and where the order stands. */
 export class Order extends Model<InferAttributes<Order>, InferCreationAttributes<Order>> {

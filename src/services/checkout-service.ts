@@ -39,13 +39,19 @@ interface ProductRow {
 const IDEMPOTENCY_LOCK_MS = 30_000;
 
 const fingerprintOf = (input: CheckoutRequest): string =>
-  createHash('sha256').update(JSON.stringify({ shipping_address: input.shipping_address })).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify({ shipping_address: input.shipping_address }))
+    .digest('hex');
 
 /**
  * The order placed earlier with this key: returned as a replay when the
  * request is the same, 422 when the key is reused for a different request.
  */
-async function previousOrder(userId: number, idempotencyKey: string, fingerprint: string): Promise<OrderOut | undefined> {
+async function previousOrder(
+  userId: number,
+  idempotencyKey: string,
+  fingerprint: string,
+): Promise<OrderOut | undefined> {
   const [row] = await sequelize.query<{ id: number; idempotency_fingerprint: string }>(
     'SELECT id, idempotency_fingerprint FROM orders WHERE user_id = $1 AND idempotency_key = $2',
     { bind: [userId, idempotencyKey], type: QueryTypes.SELECT },
@@ -73,7 +79,10 @@ async function placeOrder(
     { bind: [userId], type: QueryTypes.SELECT, transaction },
   );
   if (lines.length === 0) {
-    throw new ValidationError([{ field: 'cart', message: 'is empty' }], 'The cart is empty: add products before checking out.');
+    throw new ValidationError(
+      [{ field: 'cart', message: 'is empty' }],
+      'The cart is empty: add products before checking out.',
+    );
   }
   // Lock the products in id order, so concurrent checkouts over the same products cannot deadlock.
   const products = await sequelize.query<ProductRow>(
@@ -110,7 +119,13 @@ async function placeOrder(
     `INSERT INTO orders (user_id, total_amount, status, shipping_address, idempotency_key, idempotency_fingerprint, created_at, updated_at)
      VALUES ($1, $2, 'pending', $3, $4, $5, now(), now()) RETURNING id`,
     {
-      bind: [userId, formatCents(totalCents), input.shipping_address, idempotency?.key ?? null, idempotency?.fingerprint ?? null],
+      bind: [
+        userId,
+        formatCents(totalCents),
+        input.shipping_address,
+        idempotency?.key ?? null,
+        idempotency?.fingerprint ?? null,
+      ],
       type: QueryTypes.SELECT,
       transaction,
     },
@@ -148,7 +163,12 @@ async function claimKey(lockKey: string, token: string): Promise<boolean> {
 
 async function releaseKey(lockKey: string, token: string): Promise<void> {
   await redis
-    .eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, lockKey, token)
+    .eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+      1,
+      lockKey,
+      token,
+    )
     .catch(() => undefined);
 }
 
@@ -165,7 +185,11 @@ async function releaseKey(lockKey: string, token: string): Promise<void> {
  * running is 409. The unique (user_id, idempotency_key) keeps this true even
  * without Redis.
  */
-export async function checkout(userId: number, input: CheckoutRequest, idempotencyKey?: string): Promise<CheckoutResult> {
+export async function checkout(
+  userId: number,
+  input: CheckoutRequest,
+  idempotencyKey?: string,
+): Promise<CheckoutResult> {
   const idempotency = idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprintOf(input) } : undefined;
   const lockKey = idempotency && key('idempotency', userId, createHash('sha256').update(idempotency.key).digest('hex'));
   const token = `${process.pid}:${Math.random()}`;
@@ -178,7 +202,9 @@ export async function checkout(userId: number, input: CheckoutRequest, idempoten
     }
   }
   try {
-    const order = await withRetry(() => sequelize.transaction((transaction) => placeOrder(userId, input, idempotency, transaction)));
+    const order = await withRetry(() =>
+      sequelize.transaction((transaction) => placeOrder(userId, input, idempotency, transaction)),
+    );
     await invalidateCarts([userId]);
     await invalidateStock(order.items.map((item) => item.product_id));
     return { order, replayed: false };

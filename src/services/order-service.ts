@@ -77,7 +77,11 @@ function toOrderOut(row: OrderRow, items: OrderItemOut[]): OrderOut {
 }
 
 /** The order (of `ownerId`, when given) with its lines, or undefined. */
-export async function readOrder(orderId: number, ownerId?: number, transaction?: Transaction): Promise<OrderOut | undefined> {
+export async function readOrder(
+  orderId: number,
+  ownerId?: number,
+  transaction?: Transaction,
+): Promise<OrderOut | undefined> {
   const owner = ownerId === undefined ? '' : ' AND user_id = $2';
   const [row] = await sequelize.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1${owner}`, {
     bind: ownerId === undefined ? [orderId] : [orderId, ownerId],
@@ -182,10 +186,13 @@ export async function transitionOrder(orderId: number, action: OrderAction, acto
         await adjustProducts('stock', lines, 1, transaction);
         if (row.status !== 'pending') await adjustProducts('sales_count', lines, -1, transaction);
       }
-      await sequelize.query(`UPDATE orders SET status = $2, ${TIMESTAMP[to]} = now(), updated_at = now() WHERE id = $1`, {
-        bind: [orderId, to],
-        transaction,
-      });
+      await sequelize.query(
+        `UPDATE orders SET status = $2, ${TIMESTAMP[to]} = now(), updated_at = now() WHERE id = $1`,
+        {
+          bind: [orderId, to],
+          transaction,
+        },
+      );
       return { order: (await readOrder(orderId, undefined, transaction))!, from: row.status };
     }),
   );

@@ -80,7 +80,11 @@ async function loadProductPage(query: Required<Pick<ProductQuery, 'page' | 'page
  * Served from a short-lived Redis cache keyed by the normalised query.
  */
 export async function listProducts(query: ProductQuery): Promise<Page<ProductSummary>> {
-  if (query.min_price !== undefined && query.max_price !== undefined && toCents(query.min_price) > toCents(query.max_price)) {
+  if (
+    query.min_price !== undefined &&
+    query.max_price !== undefined &&
+    toCents(query.min_price) > toCents(query.max_price)
+  ) {
     throw new ValidationError([{ field: 'min_price', message: 'must not be greater than max_price' }]);
   }
   const normalised = {
@@ -90,10 +94,18 @@ export async function listProducts(query: ProductQuery): Promise<Page<ProductSum
     page_size: query.page_size ?? DEFAULT_PAGE_SIZE,
   };
   const fingerprint = createHash('sha1')
-    .update(JSON.stringify(Object.entries(normalised).filter(([, v]) => v !== undefined).sort()))
+    .update(
+      JSON.stringify(
+        Object.entries(normalised)
+          .filter(([, v]) => v !== undefined)
+          .sort(),
+      ),
+    )
     .digest('base64url');
-  return getOrLoad(`${PRODUCT_LISTS_PREFIX}${fingerprint}`, { name: 'product-list', ttlSeconds: config.cache.listTtlSeconds }, () =>
-    loadProductPage(normalised),
+  return getOrLoad(
+    `${PRODUCT_LISTS_PREFIX}${fingerprint}`,
+    { name: 'product-list', ttlSeconds: config.cache.listTtlSeconds },
+    () => loadProductPage(normalised),
   );
 }
 
@@ -117,12 +129,15 @@ export async function getProduct(productId: number): Promise<ProductDetail> {
 
 /** Best sellers: the most units sold on paid, shipped and completed orders. */
 export async function hotProducts(limit: number): Promise<ProductSummary[]> {
-  return getOrLoad(`${HOT_PRODUCTS_PREFIX}${limit}`, { name: 'hot-products', ttlSeconds: config.cache.listTtlSeconds }, () =>
-    sequelize.query<ProductSummary>(
-      `SELECT ${SUMMARY_COLUMNS} FROM products p WHERE NOT p.archived AND p.sales_count > 0
+  return getOrLoad(
+    `${HOT_PRODUCTS_PREFIX}${limit}`,
+    { name: 'hot-products', ttlSeconds: config.cache.listTtlSeconds },
+    () =>
+      sequelize.query<ProductSummary>(
+        `SELECT ${SUMMARY_COLUMNS} FROM products p WHERE NOT p.archived AND p.sales_count > 0
         ORDER BY p.sales_count DESC, p.id ASC LIMIT $1`,
-      { bind: [limit], type: QueryTypes.SELECT },
-    ),
+        { bind: [limit], type: QueryTypes.SELECT },
+      ),
   );
 }
 
@@ -136,7 +151,11 @@ export async function assertListed(productId: number): Promise<void> {
 }
 
 /** One page of a listed product's visible reviews, newest first, with the reviewer's username. */
-export async function listProductReviews(productId: number, page = 1, pageSize = DEFAULT_PAGE_SIZE): Promise<Page<ReviewOut>> {
+export async function listProductReviews(
+  productId: number,
+  page = 1,
+  pageSize = DEFAULT_PAGE_SIZE,
+): Promise<Page<ReviewOut>> {
   await assertListed(productId);
   return getOrLoad(`${reviewsPrefix(productId)}${page}:${pageSize}`, { name: 'reviews' }, async () => {
     const [items, [{ total }]] = await Promise.all([
@@ -148,10 +167,13 @@ export async function listProductReviews(productId: number, page = 1, pageSize =
           LIMIT $2 OFFSET $3`,
         { bind: [productId, pageSize, (page - 1) * pageSize], type: QueryTypes.SELECT },
       ),
-      sequelize.query<{ total: number }>('SELECT count(*)::int AS total FROM reviews WHERE product_id = $1 AND visible', {
-        bind: [productId],
-        type: QueryTypes.SELECT,
-      }) as Promise<[{ total: number }]>,
+      sequelize.query<{ total: number }>(
+        'SELECT count(*)::int AS total FROM reviews WHERE product_id = $1 AND visible',
+        {
+          bind: [productId],
+          type: QueryTypes.SELECT,
+        },
+      ) as Promise<[{ total: number }]>,
     ]);
     return { items, total, page, page_size: pageSize };
   });

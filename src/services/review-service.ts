@@ -39,7 +39,8 @@ function assertImageUrls(images: string[]): void {
     }
   };
   images.forEach((image, index) => {
-    if (!isWebUrl(image)) throw new ValidationError([{ field: `images[${index}]`, message: 'must be an http or https URL' }]);
+    if (!isWebUrl(image))
+      throw new ValidationError([{ field: `images[${index}]`, message: 'must be an http or https URL' }]);
   });
 }
 

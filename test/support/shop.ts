@@ -16,7 +16,12 @@ export async function addToCart(app: Express, token: string, productId: number, 
 }
 
 /** POST /orders with an address; returns the raw response. */
-export function checkoutRequest(app: Express, token: string, idempotencyKey?: string, address = '1 Main Street, Springfield') {
+export function checkoutRequest(
+  app: Express,
+  token: string,
+  idempotencyKey?: string,
+  address = '1 Main Street, Springfield',
+) {
   const req = request(app).post('/api/v1/orders').set('Authorization', bearer(token));
   if (idempotencyKey) req.set('Idempotency-Key', idempotencyKey);
   return req.send({ shipping_address: address });
