@@ -1,22 +1,44 @@
 /**
  * Runs once per `vitest run`: migrates a template database with the real
- * migrations (through sequelize-cli) and clones one database per worker from
- * it, so test files in different workers never see each other's rows.
+ * migrations (through sequelize-cli), clones one database per worker from
+ * it, and claims a Redis database per worker, so test files in different
+ * workers (and different runs) never see each other's data. Databases left
+ * behind by runs that died are dropped on the way.
  */
+import type { TestProject } from 'vitest/node';
 import { TEST_WORKERS } from '../vitest.config.js';
-import { dropDatabase, recreateDatabase } from './support/admin-db.js';
+import { dropDatabase, listDatabases, recreateDatabase } from './support/admin-db.js';
 import { sequelizeCli } from './support/cli.js';
-import { TEMPLATE_DB, databaseUrl, workerDb } from './support/databases.js';
+import { databaseUrl, runPidOf, templateDb, workerDb } from './support/databases.js';
+import { claimRedisDbs, releaseRedisDbs } from './support/redis-claims.js';
 
 const workers = Array.from({ length: TEST_WORKERS }, (_, i) => i + 1);
+const runPid = process.pid;
+let redisDbs: number[] = [];
 
-export async function setup(): Promise<void> {
-  await recreateDatabase(TEMPLATE_DB);
-  await sequelizeCli(databaseUrl(TEMPLATE_DB), 'db:migrate');
-  for (const id of workers) await recreateDatabase(workerDb(id), TEMPLATE_DB);
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export async function setup(project: TestProject): Promise<void> {
+  for (const name of await listDatabases()) {
+    const pid = runPidOf(name);
+    if (pid !== undefined && pid !== runPid && !alive(pid)) await dropDatabase(name);
+  }
+  redisDbs = await claimRedisDbs(runPid, workers.length);
+  await recreateDatabase(templateDb(runPid));
+  await sequelizeCli(databaseUrl(templateDb(runPid)), 'db:migrate');
+  for (const id of workers) await recreateDatabase(workerDb(runPid, id), templateDb(runPid));
+  project.provide('testRun', { runPid, redisDbs });
 }
 
 export async function teardown(): Promise<void> {
-  for (const id of workers) await dropDatabase(workerDb(id));
-  await dropDatabase(TEMPLATE_DB);
+  for (const id of workers) await dropDatabase(workerDb(runPid, id));
+  await dropDatabase(templateDb(runPid));
+  await releaseRedisDbs(runPid, redisDbs);
 }

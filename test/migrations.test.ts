@@ -4,13 +4,14 @@
  */
 import bcrypt from 'bcrypt';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dropDatabase, recreateDatabase } from './support/admin-db.js';
 import { sequelizeCli, sequelizeCliWithEnv } from './support/cli.js';
-import { databaseUrl } from './support/databases.js';
+import { databaseUrl, runPrefix } from './support/databases.js';
 
 const TABLES = ['admin_logs', 'carts', 'categories', 'order_items', 'orders', 'products', 'reviews', 'users'];
-const name = `emporium_test_migrations_${process.pid}`;
+// A database of this file's own (named under the run's prefix, so a crashed run's copy is cleaned up).
+const name = `${runPrefix(inject('testRun').runPid)}_migrations_${process.pid}`;
 const url = databaseUrl(name);
 let client: pg.Client;
 

@@ -25,3 +25,15 @@ export async function recreateDatabase(name: string, template?: string): Promise
 export async function dropDatabase(name: string): Promise<void> {
   await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
+
+/** Names of every database on the test server. */
+export async function listDatabases(): Promise<string[]> {
+  const client = new pg.Client({ connectionString: MAINTENANCE_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database');
+    return rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}

@@ -24,3 +24,13 @@ export async function userWithTokens(app: Express, fields: Parameters<typeof cre
 
 /** `Authorization: Bearer` header value. */
 export const bearer = (token: string): string => `Bearer ${token}`;
+
+/**
+ * Tokens for many users at once, through the login service itself (the same
+ * code as POST /auth/login) rather than HTTP, so that setting up a crowd of
+ * shoppers does not trip the per-IP rate limit on /auth.
+ */
+export async function tokensFor(usernames: string[], password = TEST_PASSWORD): Promise<TokenPair[]> {
+  const { login } = await import('../../src/services/auth-service.js');
+  return Promise.all(usernames.map((username) => login({ username, password }, `test-${username}`)));
+}
