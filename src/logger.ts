@@ -8,7 +8,16 @@ export const logger = pino({
   base: { service: 'emporium' },
   timestamp: pino.stdTimeFunctions.isoTime,
   redact: {
-    paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password'],
+    // Bound SQL parameters can hold personal data (and password hashes): keep the SQL, drop the values.
+    paths: [
+      'req.headers.authorization',
+      'req.headers.cookie',
+      'res.headers["set-cookie"]',
+      '*.password',
+      'err.parameters',
+      'err.parent.parameters',
+      'err.original.parameters',
+    ],
     censor: '[redacted]',
   },
 });

@@ -8,7 +8,8 @@ import { config } from '../config.js';
 import { sequelize } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { formatCents, toCents } from '../lib/money.js';
-import { getOrLoad, invalidate, key } from '../redis.js';
+import { getOrLoad, invalidate } from '../cache.js';
+import { key } from '../redis.js';
 import type { CartOut } from '../schemas/cart.js';
 
 /** The most units of one product a cart line may hold. */
@@ -115,13 +116,13 @@ export function addToCart(userId: number, productId: number, quantity: number): 
 /** Sets the quantity of a line already in the cart. 404 when the product is not in the cart; 409 beyond stock. */
 export function setCartQuantity(userId: number, productId: number, quantity: number): Promise<CartOut> {
   return writeCart(userId, async (transaction) => {
-    const stock = await listedStock(productId, transaction);
-    assertInStock(productId, quantity, stock);
     const [, updated] = await sequelize.query(
       'UPDATE carts SET quantity = $3, updated_at = now() WHERE user_id = $1 AND product_id = $2',
       { bind: [userId, productId, quantity], transaction, type: QueryTypes.UPDATE },
     );
     if (updated === 0) throw new NotFoundError(`Product ${productId} is not in the cart.`);
+    // A refusal below rolls the update back.
+    assertInStock(productId, quantity, await listedStock(productId, transaction));
   });
 }
 

@@ -3,7 +3,8 @@
  * every writer (checkout, order changes, reviews, the admin panel) clears
  * exactly what its change makes stale.
  */
-import { key, invalidate, invalidatePrefix } from '../redis.js';
+import { invalidate, invalidatePrefix } from '../cache.js';
+import { key } from '../redis.js';
 import { CATEGORIES_CACHE_KEY } from './category-service.js';
 
 /** Cache key of one product's detail. */

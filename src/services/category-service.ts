@@ -2,7 +2,8 @@
 import { literal } from 'sequelize';
 import { NotFoundError } from '../errors.js';
 import { Category } from '../models/index.js';
-import { getOrLoad, key } from '../redis.js';
+import { getOrLoad } from '../cache.js';
+import { key } from '../redis.js';
 import type { CategoryOut } from '../schemas/category.js';
 
 /** Cache key of the category list; invalidate it when a category or a product's category/archived flag changes. */

@@ -5,7 +5,7 @@ import { config } from '../config.js';
 import { sequelize } from '../db.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { toCents } from '../lib/money.js';
-import { getOrLoad } from '../redis.js';
+import { getOrLoad } from '../cache.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../schemas/common.js';
 import type { ProductDetail, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
 import { HOT_PRODUCTS_PREFIX, PRODUCT_LISTS_PREFIX, productKey, reviewsPrefix } from './catalog-cache.js';
@@ -104,7 +104,7 @@ export async function listProducts(query: ProductQuery): Promise<Page<ProductSum
     .digest('base64url');
   return getOrLoad(
     `${PRODUCT_LISTS_PREFIX}${fingerprint}`,
-    { name: 'product-list', ttlSeconds: config.cache.listTtlSeconds },
+    { name: 'product-list', ttlSeconds: config.cache.listTtlSeconds, generation: PRODUCT_LISTS_PREFIX },
     () => loadProductPage(normalised),
   );
 }
@@ -131,7 +131,7 @@ export async function getProduct(productId: number): Promise<ProductDetail> {
 export async function hotProducts(limit: number): Promise<ProductSummary[]> {
   return getOrLoad(
     `${HOT_PRODUCTS_PREFIX}${limit}`,
-    { name: 'hot-products', ttlSeconds: config.cache.listTtlSeconds },
+    { name: 'hot-products', ttlSeconds: config.cache.listTtlSeconds, generation: HOT_PRODUCTS_PREFIX },
     () =>
       sequelize.query<ProductSummary>(
         `SELECT ${SUMMARY_COLUMNS} FROM products p WHERE NOT p.archived AND p.sales_count > 0
@@ -157,7 +157,8 @@ export async function listProductReviews(
   pageSize = DEFAULT_PAGE_SIZE,
 ): Promise<Page<ReviewOut>> {
   await assertListed(productId);
-  return getOrLoad(`${reviewsPrefix(productId)}${page}:${pageSize}`, { name: 'reviews' }, async () => {
+  const prefix = reviewsPrefix(productId);
+  return getOrLoad(`${prefix}${page}:${pageSize}`, { name: 'reviews', generation: prefix }, async () => {
     const [items, [{ total }]] = await Promise.all([
       sequelize.query<ReviewOut>(
         `SELECT r.id, r.product_id, r.rating, r.content, r.images, u.username, r.created_at

@@ -1,0 +1,154 @@
+/**
+ * Small typed cache helpers over Redis: get-or-load with a TTL, and
+ * invalidation by key or by prefix.
+ *
+ * Redis is an optimisation only: a cache failure falls back to the loader,
+ * so any request PostgreSQL can serve still succeeds.
+ *
+ * Fills are guarded by a generation counter so that a reader can never put
+ * stale data back after a writer invalidated it (the classic cache-aside
+ * race: read the database, writer commits and deletes the key, reader writes
+ * its old copy). Every invalidation bumps the entry's generation; a reader
+ * notes the generation before loading and stores its result only if the
+ * generation is still the same (one Lua check-and-set).
+ */
+import type { Result } from 'ioredis';
+import { config } from './config.js';
+import { logger } from './logger.js';
+import { cacheLookups } from './metrics.js';
+import { key, redis } from './redis.js';
+
+/** How a cached value is described to getOrLoad. */
+export interface CacheOptions {
+  /** Metric label, e.g. "categories". */
+  name: string;
+  /** Lifetime in seconds (defaults to CACHE_TTL_SECONDS). */
+  ttlSeconds?: number;
+  /**
+   * The key or prefix whose invalidation makes this entry stale (defaults to
+   * the entry's own key). Entries invalidated by prefix name that prefix.
+   */
+  generation?: string;
+}
+
+/** Where the generation counter of a cache key or prefix lives (outside every cache prefix). */
+const generationKey = (target: string): string => key('generation', target);
+const GENERATION_TTL_SECONDS = 86_400;
+
+redis.defineCommand('emporiumCacheFill', {
+  numberOfKeys: 2,
+  lua: `
+    if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then return 0 end
+    redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+    return 1
+  `,
+});
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    emporiumCacheFill(
+      cacheKey: string,
+      generationKey: string,
+      expectedGeneration: string,
+      value: string,
+      ttlSeconds: number,
+    ): Result<number, Context>;
+  }
+}
+const inFlight = new Map<string, Promise<unknown>>();
+
+function parse<T>(cached: string | null | undefined): { hit: true; value: T } | { hit: false } {
+  if (cached === null || cached === undefined) return { hit: false };
+  try {
+    return { hit: true, value: JSON.parse(cached) as T };
+  } catch {
+    return { hit: false }; // a corrupt entry is a miss and gets overwritten
+  }
+}
+
+/**
+ * Returns the cached value for `cacheKey`, or runs `load`, caches its result
+ * (unless it is undefined) for the TTL and returns it. Concurrent misses for
+ * the same key in this process share one load. Redis errors are counted and
+ * ignored: the loader's answer is always good enough.
+ */
+export async function getOrLoad<T>(cacheKey: string, options: CacheOptions, load: () => Promise<T>): Promise<T> {
+  if (!config.cache.enabled) return load();
+  const genKey = generationKey(options.generation ?? cacheKey);
+  let cached: string | null | undefined;
+  let generation: string | null | undefined;
+  try {
+    [cached, generation] = await redis.mget(cacheKey, genKey);
+  } catch {
+    cacheLookups.inc({ cache: options.name, result: 'error' });
+    return load();
+  }
+  const found = parse<T>(cached);
+  if (found.hit) {
+    cacheLookups.inc({ cache: options.name, result: 'hit' });
+    return found.value;
+  }
+  cacheLookups.inc({ cache: options.name, result: 'miss' });
+
+  const pending = inFlight.get(cacheKey) as Promise<T> | undefined;
+  if (pending) return pending;
+  const loading = (async () => {
+    const value = await load();
+    if (value !== undefined) {
+      const ttl = options.ttlSeconds ?? config.cache.ttlSeconds;
+      await redis
+        .emporiumCacheFill(cacheKey, genKey, generation ?? '', JSON.stringify(value), ttl)
+        .catch(() => undefined);
+    }
+    return value;
+  })().finally(() => inFlight.delete(cacheKey));
+  inFlight.set(cacheKey, loading);
+  return loading;
+}
+
+/** Bumps generations (so in-flight fills are dropped) and deletes the entries in one transaction. */
+function bumpAndDelete(targets: string[], keysToDelete: string[]) {
+  const batch = redis.multi();
+  for (const target of targets) batch.incr(generationKey(target)).expire(generationKey(target), GENERATION_TTL_SECONDS);
+  if (keysToDelete.length > 0) batch.unlink(...keysToDelete);
+  return batch.exec();
+}
+
+/**
+ * Invalidates cache entries by exact key. Returns false when Redis could not
+ * be reached (the entry then expires with its TTL); never throws, because
+ * the write that triggered it has already succeeded in PostgreSQL.
+ */
+export async function invalidate(...cacheKeys: string[]): Promise<boolean> {
+  if (cacheKeys.length === 0) return true;
+  try {
+    await bumpAndDelete(cacheKeys, cacheKeys);
+    return true;
+  } catch (error) {
+    logger.warn({ err: { message: (error as Error).message }, keys: cacheKeys }, 'cache invalidation failed');
+    return false;
+  }
+}
+
+/**
+ * Invalidates every entry whose key starts with `prefix` (SCAN, never KEYS);
+ * entries cached under a prefix pass it as their `generation`. Same failure
+ * rule as `invalidate`.
+ */
+export async function invalidatePrefix(prefix: string): Promise<boolean> {
+  try {
+    await bumpAndDelete([prefix], []);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+    return true;
+  } catch (error) {
+    logger.warn({ err: { message: (error as Error).message }, prefix }, 'cache invalidation failed');
+    return false;
+  }
+}
+
+const escapeGlob = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
