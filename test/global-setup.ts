@@ -10,20 +10,11 @@ import { TEST_WORKERS } from '../vitest.config.js';
 import { dropDatabase, listDatabases, recreateDatabase } from './support/admin-db.js';
 import { sequelizeCli } from './support/cli.js';
 import { databaseUrl, runPidOf, templateDb, workerDb } from './support/databases.js';
-import { claimRedisDbs, releaseRedisDbs } from './support/redis-claims.js';
+import { alive, claimRedisDbs, releaseRedisDbs } from './support/redis-claims.js';
 
 const workers = Array.from({ length: TEST_WORKERS }, (_, i) => i + 1);
 const runPid = process.pid;
 let redisDbs: number[] = [];
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 export async function setup(project: TestProject): Promise<void> {
   for (const name of await listDatabases()) {

@@ -47,19 +47,8 @@ const TIMESTAMP: Partial<Record<OrderStatus, string>> = {
   cancelled: 'cancelled_at',
 };
 
-interface OrderRow {
-  id: number;
-  user_id: number;
-  status: OrderStatus;
-  total_amount: string;
-  shipping_address: string;
-  created_at: Date;
-  updated_at: Date;
-  paid_at: Date | null;
-  shipped_at: Date | null;
-  completed_at: Date | null;
-  cancelled_at: Date | null;
-}
+/** An orders row as read here: the API's order without its lines, plus the owner. */
+type OrderRow = Omit<OrderOut, 'items'> & { user_id: number };
 
 const ORDER_COLUMNS =
   'id, user_id, status, total_amount, shipping_address, created_at, updated_at, paid_at, shipped_at, completed_at, cancelled_at';

@@ -10,7 +10,8 @@ import { REDIS_BASE } from './databases.js';
 const CANDIDATES = Array.from({ length: 15 }, (_, i) => i + 1);
 const claimKey = (db: number): string => `emporium-test-claim:${db}`;
 
-const alive = (pid: number): boolean => {
+/** True while process `pid` runs (a dead run's claims and databases may be taken over). */
+export const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
