@@ -44,7 +44,7 @@ function prng(seed: number): () => number {
   };
 }
 const random = prng(Number(values.seed));
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 const BRANDS = [
   'Aurora',
@@ -146,7 +146,7 @@ const BENEFITS = [
 ];
 
 function product(categoryIndex: number, serial: number) {
-  const nouns = NOUNS[String(categoryIndex % 8)] ?? NOUNS.default;
+  const nouns = NOUNS[String(categoryIndex % 8)] ?? NOUNS.default!;
   const brand = pick(BRANDS);
   const noun = pick(nouns);
   const name = `${brand} ${pick(ADJECTIVES)} ${noun} ${serial.toString(36).toUpperCase()}`;
@@ -172,12 +172,12 @@ async function categoryIds(): Promise<number[]> {
 
 async function main(): Promise<void> {
   const ids = await categoryIds();
-  const [{ start }] = await sequelize.query<{ start: number }>(
+  const [{ start }] = (await sequelize.query<{ start: number }>(
     'SELECT coalesce(max(id), 0) + 1 AS start FROM products',
     {
       type: QueryTypes.SELECT,
     },
-  );
+  )) as [{ start: number }];
   const began = performance.now();
   const now = Date.now();
   for (let done = 0; done < total;) {
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
       columns.description.push(p.description);
       columns.price.push(p.price);
       columns.stock.push(p.stock);
-      columns.category.push(ids[categoryIndex]);
+      columns.category.push(ids[categoryIndex]!);
       columns.image.push(`https://picsum.photos/seed/bulk-${serial}/600/600`);
       columns.created.push(new Date(now - Math.floor(random() * 365 * 86_400_000)).toISOString());
     }

@@ -47,7 +47,7 @@ describe('/admin login', () => {
     expect(cookie).toMatch(/Path=\/admin/);
     expect(await sessionKeys()).toHaveLength(1);
 
-    const panel = await request(ctx.app).get('/admin').set('Cookie', cookie.split(';')[0]).expect(200);
+    const panel = await request(ctx.app).get('/admin').set('Cookie', cookie.split(';')[0]!).expect(200);
     expect(panel.text).toContain('Emporium');
   });
 

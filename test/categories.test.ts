@@ -20,6 +20,8 @@ describe('GET /api/v1/categories', () => {
     const res = await request(ctx.app).get('/api/v1/categories').expect(200);
 
     expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+/);
+    await request(ctx.app).get('/api/v1/categories').set('If-None-Match', res.headers.etag!).expect(304);
     expect(res.body).toEqual([
       { id: books.id, name: 'Books', description: null, sort_order: 10, product_count: 1 },
       { id: art.id, name: 'Art', description: 'Paint and paper', sort_order: 20, product_count: 0 },

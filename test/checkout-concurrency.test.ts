@@ -27,7 +27,7 @@ const checkout = (token: string) =>
 async function shoppers(count: number, lines: { productId: number; quantity: number }[][]) {
   const users = await Promise.all(Array.from({ length: count }, () => createUser()));
   for (const [index, user] of users.entries()) {
-    for (const line of lines[index % lines.length]) {
+    for (const line of lines[index % lines.length]!) {
       await Cart.create({ user_id: user.id, product_id: line.productId, quantity: line.quantity });
     }
   }
@@ -88,7 +88,7 @@ describe('concurrent checkouts', () => {
     const category = await createCategory();
     const item = await createProduct(category.id, { price: '5.00', stock: 10 });
     const [token] = await shoppers(1, [[{ productId: item.id, quantity: 2 }]]);
-    const answers = await Promise.all([checkout(token), checkout(token), checkout(token)]);
+    const answers = await Promise.all([checkout(token!), checkout(token!), checkout(token!)]);
     expect(statusCounts(answers.map((res) => res.status))).toEqual({ 201: 1, 422: 2 });
     expect(await Order.count()).toBe(1);
     expect((await Product.findByPk(item.id))!.stock).toBe(8);

@@ -128,7 +128,7 @@ describe('server start with a bad configuration', () => {
   it('refuses to start in production with the default JWT secret', async () => {
     const { code, stderr } = await runServer({
       NODE_ENV: 'production',
-      JWT_SECRET: example.JWT_SECRET,
+      JWT_SECRET: example.JWT_SECRET!,
       SESSION_SECRET: secrets.SESSION_SECRET,
     });
     expect(code).toBe(1);

@@ -144,8 +144,8 @@ describe('seeders', () => {
       { username: 'admin', email: 'Boss@Shop.test', role: 'admin', is_active: true },
       { username: 'demo', email: 'demo@emporium.local', role: 'customer', is_active: true },
     ]);
-    expect(await bcrypt.compare('boss-password-1', users[0].password_hash)).toBe(true);
-    expect(await bcrypt.compare('demo-password-1', users[1].password_hash)).toBe(true);
+    expect(await bcrypt.compare('boss-password-1', users[0]!.password_hash)).toBe(true);
+    expect(await bcrypt.compare('demo-password-1', users[1]!.password_hash)).toBe(true);
 
     // Tracked in SequelizeData: a second run inserts nothing.
     await sequelizeCliWithEnv(seedEnv, 'db:seed:all');

@@ -2,9 +2,8 @@
 import { spawn } from 'node:child_process';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { QueryTypes } from 'sequelize';
-import { sequelize } from '../src/db.js';
 import { useTestApp } from './support/context.js';
+import { oneRow } from './support/sql.js';
 
 const ctx = useTestApp();
 
@@ -36,24 +35,20 @@ describe('search on a bulk-seeded catalog', () => {
   it('loads 20,000 products, searches them through products_search_idx and finds only matches', async () => {
     const { code, output } = await seedBulk(PRODUCTS);
     expect(code, output).toBe(0);
-    const [{ count }] = await sequelize.query<{ count: number }>('SELECT count(*)::int AS count FROM products', {
-      type: QueryTypes.SELECT,
-    });
+    const { count } = await oneRow<{ count: number }>('SELECT count(*)::int AS count FROM products');
     expect(count).toBeGreaterThanOrEqual(PRODUCTS);
 
     // The list query's search condition, planned with the planner's defaults (sequential scans allowed).
-    const [{ 'QUERY PLAN': plan }] = await sequelize.query<{ 'QUERY PLAN': { Plan: Record<string, unknown> }[] }>(
+    const { 'QUERY PLAN': plan } = await oneRow<{ 'QUERY PLAN': { Plan: Record<string, unknown> }[] }>(
       `EXPLAIN (FORMAT JSON) SELECT id FROM products p
         WHERE NOT p.archived AND p.search_vector @@ websearch_to_tsquery('english', 'waterproof')`,
-      { type: QueryTypes.SELECT },
     );
-    expect(indexesIn(plan[0].Plan), JSON.stringify(plan)).toContain('products_search_idx');
+    expect(indexesIn(plan[0]!.Plan), JSON.stringify(plan)).toContain('products_search_idx');
 
     // The API's total equals every listed product whose name or description has the word.
-    const [{ expected }] = await sequelize.query<{ expected: number }>(
+    const { expected } = await oneRow<{ expected: number }>(
       `SELECT count(*)::int AS expected FROM products
         WHERE NOT archived AND (name ILIKE '%waterproof%' OR description ILIKE '%waterproof%')`,
-      { type: QueryTypes.SELECT },
     );
     expect(expected).toBeGreaterThan(0);
     const res = await request(ctx.app).get('/api/v1/products?q=waterproof&page_size=10').expect(200);

@@ -35,7 +35,7 @@ describe('GET /api/v1/products: shape and paging', () => {
     const category = await createCategory();
     const products = [];
     for (let i = 0; i < 21; i += 1) products.push(await createProduct(category.id));
-    const first = products[20];
+    const first = products[20]!;
 
     const res = await list().expect(200);
 
@@ -268,7 +268,7 @@ describe('GET /api/v1/products/hot', () => {
 
     const keys = await redis.keys(`${HOT_PRODUCTS_PREFIX}*`);
     expect(keys).toHaveLength(1);
-    expect(JSON.parse((await redis.get(keys[0]))!)).toEqual(res.body);
+    expect(JSON.parse((await redis.get(keys[0]!))!)).toEqual(res.body);
 
     const one = await request(ctx.app).get('/api/v1/products/hot?limit=1').expect(200);
     expect(one.body.map((p: { id: number }) => p.id)).toEqual([most.id]);
@@ -289,7 +289,7 @@ describe('HTTP caching of catalog responses', () => {
 
       const first = await request(ctx.app).get(path).expect(200);
       expect(first.headers['cache-control']).toContain('public');
-      const etag = first.headers.etag as string | undefined;
+      const etag = first.headers.etag;
       expect(etag).toBeTruthy();
 
       const again = await request(ctx.app).get(path).set('If-None-Match', etag!).expect(304);

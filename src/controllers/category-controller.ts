@@ -3,6 +3,7 @@ import type { CategoryOut } from '../schemas/category.js';
 import type { Id } from '../schemas/common.js';
 import type { ProblemDetails } from '../schemas/problem.js';
 import { getCategory, listCategories } from '../services/category-service.js';
+import { PUBLIC_CATALOG } from './cache-policy.js';
 
 /** The shop's departments. Public: no token needed. */
 @Route('api/v1/categories')
@@ -17,6 +18,7 @@ export class CategoryController extends Controller {
    */
   @Get()
   public async listCategories(): Promise<CategoryOut[]> {
+    this.setHeader('Cache-Control', PUBLIC_CATALOG);
     return listCategories();
   }
 
@@ -34,6 +36,7 @@ export class CategoryController extends Controller {
     'application/problem+json',
   )
   public async getCategory(@Path() category_id: Id): Promise<CategoryOut> {
+    this.setHeader('Cache-Control', PUBLIC_CATALOG);
     return getCategory(category_id);
   }
 }

@@ -109,7 +109,7 @@ export function addToCart(userId: number, productId: number, quantity: number): 
        RETURNING quantity`,
       { bind: [userId, productId, quantity], transaction, type: QueryTypes.SELECT },
     );
-    assertInStock(productId, line.quantity, stock);
+    assertInStock(productId, line!.quantity, stock); // INSERT … RETURNING always returns the row
   });
 }
 

@@ -130,7 +130,7 @@ async function placeOrder(
       transaction,
     },
   );
-  const orderId = order.id;
+  const orderId = order!.id; // INSERT … RETURNING always returns the row
   await sequelize.query(
     `INSERT INTO order_items (order_id, product_id, product_name, quantity, price, subtotal)
      SELECT $1, v.product_id, v.product_name, v.quantity, v.price, v.subtotal

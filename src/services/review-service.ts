@@ -84,7 +84,7 @@ export async function createReview(userId: number, input: CreateReviewRequest): 
         },
       );
       await refreshProductRating(input.product_id, transaction);
-      return review.id;
+      return review!.id; // INSERT … RETURNING always returns the row
     });
     await invalidateReviews(input.product_id);
     return await readReview(reviewId);
