@@ -72,6 +72,8 @@ const envSchema = z.object({
   JSON_BODY_LIMIT: z.string().regex(SIZE, 'expected a size such as 100kb').default('100kb'),
   METRICS_TOKEN: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  ADMIN_JS_TMP_DIR: z.string().min(1).default('.adminjs'),
+  ADMIN_JS_SKIP_BUNDLE: flag.optional(),
 });
 
 /** Names of every variable the app reads (the seeders and compose read a few more; see .env.example). */
@@ -129,6 +131,12 @@ export interface Config {
     cookieSecure: boolean;
   };
   metricsToken: string | undefined;
+  admin: {
+    /** Where AdminJS keeps the panel's component bundle (AdminJS reads the variable itself too). */
+    bundleDir: string;
+    /** Serve the bundle made at build time instead of bundling at start (production images set it). */
+    skipBundle: boolean;
+  };
 }
 
 /** Thrown when the environment does not describe a runnable configuration. */
@@ -224,6 +232,7 @@ export function loadConfig(source: Record<string, string | undefined>, defaults:
     },
     session: { secret: env.SESSION_SECRET, cookieSecure: env.COOKIE_SECURE ?? isProduction },
     metricsToken: env.METRICS_TOKEN,
+    admin: { bundleDir: env.ADMIN_JS_TMP_DIR, skipBundle: env.ADMIN_JS_SKIP_BUNDLE ?? false },
   };
 }
 

@@ -6,10 +6,9 @@ import { ORDER_TRANSITIONS, transitionOrder } from '../src/services/order-servic
 import { useTestApp } from './support/context.js';
 import { bearer, userWithTokens } from './support/auth.js';
 import { createCategory, createProduct } from './support/factories.js';
-import { addToCart, checkout, orderAction } from './support/shop.js';
+import { addToCart, checkout, orderAction, staffActor } from './support/shop.js';
 
 const ctx = useTestApp();
-const staff = { kind: 'staff', adminId: 1 } as const;
 
 async function orderOf(quantity = 2) {
   const category = await createCategory();
@@ -32,6 +31,7 @@ async function orderIn(status: OrderStatus) {
     completed: ['pay', 'ship', 'complete'],
     cancelled: ['cancel'],
   };
+  const staff = await staffActor();
   for (const action of path[status]) {
     await transitionOrder(made.order.id, action, action === 'pay' ? { kind: 'shopper', userId: made.user.id } : staff);
   }
@@ -135,7 +135,7 @@ describe('lifecycle', () => {
   it('staff ship a paid order, then the shopper confirms receipt: completed', async () => {
     const { order, token } = await orderOf();
     await orderAction(ctx.app, token, order.id, 'pay').expect(200);
-    const shipped = await transitionOrder(order.id, 'ship', staff);
+    const shipped = await transitionOrder(order.id, 'ship', await staffActor());
     expect(shipped).toMatchObject({ status: 'shipped', shipped_at: expect.any(Date) });
     const done = await orderAction(ctx.app, token, order.id, 'confirm').expect(200);
     expect(done.body).toMatchObject({ status: 'completed', completed_at: expect.any(String) });
@@ -156,7 +156,7 @@ describe('lifecycle', () => {
       for (const [action, to] of Object.entries(actions) as [keyof typeof actions, OrderStatus][]) {
         const { order, user, product: bought } = await orderIn(from);
         const stockBefore = (await product(bought.id)).stock;
-        const actor = action === 'pay' ? ({ kind: 'shopper', userId: user.id } as const) : staff;
+        const actor = action === 'pay' ? ({ kind: 'shopper', userId: user.id } as const) : await staffActor();
         const allowed = ORDER_TRANSITIONS[from].includes(to);
         const outcome = await transitionOrder(order.id, action, actor).then(
           (moved) => moved.status,

@@ -4,6 +4,8 @@
  * quiet logs and cheap bcrypt. The values go through the normal config
  * module, like any deployment's.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { REDIS_BASE, databaseUrl, workerDb } from './support/databases.js';
 
@@ -16,3 +18,5 @@ process.env.REDIS_URL = `${REDIS_BASE}/${redisDbs[poolId - 1]}`;
 process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
 process.env.BCRYPT_COST = '4';
 process.env.DB_POOL_MAX = '5';
+// Each worker bundles the admin panel's components into a folder of its own.
+process.env.ADMIN_JS_TMP_DIR = join(tmpdir(), `emporium-adminjs-${runPid}-${poolId}`);

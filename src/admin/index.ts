@@ -18,29 +18,26 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * CSRF defence for the panel (AdminJS has no CSRF token): a state-changing
- * request must come from this site, by Origin or, failing that,
- * Sec-Fetch-Site. A request with neither (curl, old clients) is allowed: a
- * browser always sends one of them on a cross-site POST.
+ * request must come from this site. Browsers say so with Sec-Fetch-Site
+ * (trusted first: with a strict Referrer-Policy some send `Origin: null`
+ * even for same-site forms), older ones with Origin. A request with neither
+ * (curl, scripts) is allowed: a browser always sends one of them on a
+ * cross-site POST.
  */
 export const sameOriginOnly: RequestHandler = (req, _res, next) => {
   if (SAFE_METHODS.has(req.method)) return next();
-  const origin = req.headers.origin;
-  if (origin !== undefined) {
-    let host: string | undefined;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      host = undefined;
-    }
-    if (host !== req.headers.host)
-      return next(new ForbiddenError('Cross-site requests to the admin panel are refused.'));
-    return next();
-  }
+  const refuse = () => next(new ForbiddenError('Cross-site requests to the admin panel are refused.'));
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-    return next(new ForbiddenError('Cross-site requests to the admin panel are refused.'));
+  if (site !== undefined) return site === 'same-origin' || site === 'none' ? next() : refuse();
+  const origin = req.headers.origin;
+  if (origin === undefined) return next();
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = undefined;
   }
-  next();
+  return host === req.headers.host ? next() : refuse();
 };
 
 /** The /admin middleware: CSRF check, then the (lazily loaded) AdminJS router. */

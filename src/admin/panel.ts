@@ -1,19 +1,30 @@
 /**
- * The AdminJS staff panel: resources over the Sequelize models, login for
- * active admins, and sessions in Redis. This module is heavy to import
- * (AdminJS parses ~2 s of code), so the app loads it lazily (admin/index.ts).
+ * The AdminJS staff panel: resources, custom actions and dashboard, login for
+ * active admins (session id regenerated at login, failed logins rate
+ * limited like the API's), sessions in Redis, and a per-request check that
+ * the signed-in account is still an active admin. This module is heavy to
+ * import (AdminJS parses ~2 s of code), so the app loads it lazily
+ * (admin/index.ts).
  */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import AdminJSExpress from '@adminjs/express';
-import { Database, Resource } from '@adminjs/sequelize';
-import AdminJS, { type ResourceWithOptions } from 'adminjs';
+import { Database } from '@adminjs/sequelize';
+import AdminJS, { ComponentLoader } from 'adminjs';
 import { RedisStore } from 'connect-redis';
-import type { Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
+import session from 'express-session';
+import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from '../auth/rate-limits.js';
 import { config } from '../config.js';
-import { AdminLog, Cart, Category, Order, OrderItem, Product, Review, User } from '../models/index.js';
+import { User } from '../models/index.js';
 import { key, redis } from '../redis.js';
+import { dashboard } from '../services/dashboard-service.js';
 import { authenticateStaff } from '../services/staff-auth-service.js';
+import { AuditedResource } from './audited-resource.js';
+import { resources } from './resources.js';
 
-AdminJS.registerAdapter({ Database, Resource });
+AdminJS.registerAdapter({ Database, Resource: AuditedResource });
 
 /** Name of the admin session cookie. */
 export const ADMIN_COOKIE_NAME = 'emporium.admin.sid';
@@ -21,72 +32,105 @@ export const ADMIN_COOKIE_NAME = 'emporium.admin.sid';
 export const ADMIN_SESSION_PREFIX = key('admin-session', '');
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 
-const readOnly = {
-  new: { isAccessible: false },
-  edit: { isAccessible: false },
-  delete: { isAccessible: false },
-  bulkDelete: { isAccessible: false },
+const componentLoader = new ComponentLoader();
+const component = (name: string) =>
+  componentLoader.add(name, fileURLToPath(new URL(`./components/${name}.jsx`, import.meta.url)));
+const components = {
+  Dashboard: component('Dashboard'),
+  OrderItems: component('OrderItems'),
+  ConfirmAction: component('ConfirmAction'),
 };
 
-const resources: ResourceWithOptions[] = [
-  {
-    resource: Product,
-    options: {
-      navigation: { name: 'Catalog' },
-      listProperties: ['id', 'name', 'price', 'stock', 'category_id', 'archived'],
-    },
-  },
-  { resource: Category, options: { navigation: { name: 'Catalog' } } },
-  { resource: Order, options: { navigation: { name: 'Sales' }, sort: { sortBy: 'created_at', direction: 'desc' } } },
-  { resource: OrderItem, options: { navigation: { name: 'Sales' }, actions: readOnly } },
-  { resource: Review, options: { navigation: { name: 'Sales' } } },
-  {
-    resource: User,
-    options: {
-      navigation: { name: 'Customers' },
-      properties: { password_hash: { isVisible: false } },
-      listProperties: ['id', 'username', 'email', 'role', 'is_active', 'created_at'],
-    },
-  },
-  { resource: Cart, options: { navigation: { name: 'Customers' }, actions: readOnly } },
-  {
-    resource: AdminLog,
-    options: { navigation: { name: 'System' }, actions: readOnly, sort: { sortBy: 'created_at', direction: 'desc' } },
-  },
-];
-
-/** The AdminJS instance: resources, branding and paths (also used by the build-time bundler). */
+/** The AdminJS instance: resources, dashboard, branding and paths (also used by the build-time bundler). */
 export function createAdmin(): AdminJS {
   return new AdminJS({
     rootPath: '/admin',
     loginPath: '/admin/login',
     logoutPath: '/admin/logout',
-    resources,
-    branding: { companyName: 'Emporium', withMadeWithLove: false },
+    componentLoader,
+    resources: resources(components),
+    dashboard: { component: components.Dashboard, handler: dashboard },
+    branding: { companyName: 'Emporium', withMadeWithLove: false, logo: false },
+    locale: {
+      language: 'en',
+      translations: {
+        en: {
+          actions: { hide: 'Hide', unhide: 'Show again', ship: 'Ship', complete: 'Complete', cancel: 'Cancel order' },
+          components: {
+            Login: { welcomeHeader: 'Emporium staff', welcomeMessage: 'Sign in with your staff e-mail and password.' },
+          },
+        },
+      },
+    },
   });
 }
 
+/** Logs staff in: regenerates the session id (no fixation) and counts failures like API logins. */
+async function authenticate(email: string, password: string, context?: { req: express.Request }) {
+  const ip = context?.req.ip ?? 'unknown';
+  const login = `admin:${String(email)}`;
+  await assertLoginAllowed(login, ip);
+  const staff = await authenticateStaff(email, password);
+  if (!staff) {
+    await recordLoginFailure(login, ip);
+    return null;
+  }
+  await clearLoginFailures(login, ip);
+  const req = context?.req;
+  if (req?.session)
+    await new Promise<void>((resolve, reject) =>
+      req.session.regenerate((error: unknown) =>
+        error ? reject(error instanceof Error ? error : new Error('session regenerate failed')) : resolve(),
+      ),
+    );
+  return staff;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    adminUser?: { id: string; email: string };
+  }
+}
+
+/** Ends the session of anyone who is no longer an active admin (deactivated or demoted since login). */
+const stillStaff: RequestHandler = (req, res, next) => {
+  const adminUser = req.session?.adminUser;
+  if (!adminUser) return next();
+  User.findByPk(Number(adminUser.id), { attributes: ['role', 'is_active'], raw: true }).then((user) => {
+    if (user?.role === 'admin' && user.is_active) return next();
+    req.session.destroy(() => res.redirect('/admin/login'));
+  }, next);
+};
+
 /** Builds the authenticated /admin router. */
 export function buildAdminRouter(): Router {
+  // Outside production AdminJS bundles the components on first request, but reuses any bundle
+  // it finds: drop one left by a production build so edits to the components always show.
+  if (!config.isProduction) rmSync(join(config.admin.bundleDir, 'bundle.js'), { force: true });
   const admin = createAdmin();
+  const sessionOptions: session.SessionOptions = {
+    store: new RedisStore({ client: redis, prefix: ADMIN_SESSION_PREFIX }),
+    name: ADMIN_COOKIE_NAME,
+    secret: config.session.secret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: config.session.cookieSecure,
+      maxAge: SESSION_MAX_AGE_MS,
+      path: '/admin',
+    },
+  };
+  // Our session middleware runs first so that the staff check sees the session; AdminJS's own
+  // session middleware then finds req.session present and steps aside.
+  const router = express.Router();
+  router.use(session(sessionOptions), stillStaff);
   return AdminJSExpress.buildAuthenticatedRouter(
     admin,
-    { authenticate: authenticateStaff, cookieName: ADMIN_COOKIE_NAME, cookiePassword: config.session.secret },
-    null,
-    {
-      store: new RedisStore({ client: redis, prefix: ADMIN_SESSION_PREFIX }),
-      name: ADMIN_COOKIE_NAME,
-      secret: config.session.secret,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: config.session.cookieSecure,
-        maxAge: SESSION_MAX_AGE_MS,
-        path: '/admin',
-      },
-    },
+    { authenticate, cookieName: ADMIN_COOKIE_NAME, cookiePassword: config.session.secret },
+    router,
+    sessionOptions,
   );
 }

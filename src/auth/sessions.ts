@@ -124,6 +124,12 @@ export async function revokeOtherFamilies(userId: number, keepFamilyId: string):
   return others.length;
 }
 
+/** Ends every login of the user (deactivation, a staff password reset, a role change). */
+export async function revokeAllFamilies(userId: number): Promise<void> {
+  const families = await guarded(() => redis.smembers(userFamiliesKey(userId)));
+  await revokeFamilies(userId, families);
+}
+
 /** Puts an access token on the blacklist until it would have expired anyway. */
 export async function blacklistAccessToken(jti: string, expiresAt: number): Promise<void> {
   const ttl = Math.ceil(expiresAt - Date.now() / 1000);

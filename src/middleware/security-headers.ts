@@ -27,6 +27,7 @@ const apiHeaders = helmet({
 });
 
 const adminHeaders = helmet({
+  referrerPolicy: { policy: 'same-origin' },
   contentSecurityPolicy: {
     directives: {
       defaultSrc: ["'self'"],

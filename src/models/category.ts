@@ -15,9 +15,9 @@ export class Category extends Model<InferAttributes<Category>, InferCreationAttr
 Category.init(
   {
     id: idColumn,
-    name: { type: DataTypes.STRING(100), allowNull: false, unique: true },
+    name: { type: DataTypes.STRING(100), allowNull: false, unique: true, validate: { notEmpty: true, len: [1, 100] } },
     description: { type: DataTypes.TEXT, allowNull: true },
-    sort_order: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    sort_order: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true } },
     ...timestampColumns,
   },
   { sequelize, tableName: 'categories', modelName: 'Category' },

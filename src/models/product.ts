@@ -9,6 +9,7 @@ import {
 import { sequelize } from '../db.js';
 import { idColumn, timestampColumns } from './columns.js';
 import type { Category } from './category.js';
+import { isHttpUrl, isPositiveMoney } from './validators.js';
 
 /**
  * A product in the catalog. Money columns are NUMERIC and come back from pg as
@@ -34,12 +35,12 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
 Product.init(
   {
     id: idColumn,
-    name: { type: DataTypes.STRING(200), allowNull: false },
+    name: { type: DataTypes.STRING(200), allowNull: false, validate: { notEmpty: true, len: [1, 200] } },
     description: { type: DataTypes.TEXT, allowNull: true },
-    price: { type: DataTypes.DECIMAL(12, 2), allowNull: false },
-    stock: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+    price: { type: DataTypes.DECIMAL(12, 2), allowNull: false, validate: { isPositiveMoney } },
+    stock: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
     category_id: { type: DataTypes.INTEGER, allowNull: false },
-    image_url: { type: DataTypes.STRING(500), allowNull: true },
+    image_url: { type: DataTypes.STRING(500), allowNull: true, validate: { isHttpUrl } },
     archived: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
     rating_avg: { type: DataTypes.DECIMAL(3, 2), allowNull: false, defaultValue: '0.00' },
     review_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },

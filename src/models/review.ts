@@ -32,7 +32,7 @@ Review.init(
     user_id: { type: DataTypes.INTEGER, allowNull: false },
     order_id: { type: DataTypes.INTEGER, allowNull: false },
     product_id: { type: DataTypes.INTEGER, allowNull: false },
-    rating: { type: DataTypes.SMALLINT, allowNull: false },
+    rating: { type: DataTypes.SMALLINT, allowNull: false, validate: { isInt: true, min: 1, max: 5 } },
     content: { type: DataTypes.TEXT, allowNull: true },
     images: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
     visible: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },

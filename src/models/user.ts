@@ -1,5 +1,6 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes } from 'sequelize';
 import { sequelize } from '../db.js';
+import { PHONE, USERNAME } from './validators.js';
 import { idColumn, timestampColumns } from './columns.js';
 
 /** Who a user is to the shop: a shopper, or staff with access to the admin panel. */
@@ -21,11 +22,16 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
 User.init(
   {
     id: idColumn,
-    username: { type: DataTypes.STRING(50), allowNull: false },
-    email: { type: DataTypes.STRING(255), allowNull: false },
+    username: { type: DataTypes.STRING(50), allowNull: false, validate: { is: USERNAME } },
+    email: { type: DataTypes.STRING(255), allowNull: false, validate: { isEmail: true } },
     password_hash: { type: DataTypes.STRING(100), allowNull: false },
-    phone: { type: DataTypes.STRING(32), allowNull: true },
-    role: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'customer' },
+    phone: { type: DataTypes.STRING(32), allowNull: true, validate: { is: PHONE } },
+    role: {
+      type: DataTypes.STRING(16),
+      allowNull: false,
+      defaultValue: 'customer',
+      validate: { isIn: [['customer', 'admin']] },
+    },
     is_active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
     ...timestampColumns,
   },

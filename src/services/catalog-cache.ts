@@ -42,3 +42,13 @@ export async function invalidateProducts(productIds: number[]): Promise<void> {
 export async function invalidateReviews(productId: number): Promise<void> {
   await Promise.all([invalidateProducts([productId]), invalidatePrefix(reviewsPrefix(productId))]);
 }
+
+/** After a category changes (name, order, existence): everything in the catalog. */
+export async function invalidateCatalog(): Promise<void> {
+  await Promise.all([
+    invalidate(CATEGORIES_CACHE_KEY),
+    invalidatePrefix(key('cache', 'product', '')),
+    invalidatePrefix(PRODUCT_LISTS_PREFIX),
+    invalidatePrefix(HOT_PRODUCTS_PREFIX),
+  ]);
+}

@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { OrderStatus } from '../models/index.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../schemas/common.js';
 import type { OrderItemOut, OrderOut, OrderSummary } from '../schemas/order.js';
+import { recordAdminAction } from './audit-service.js';
 import { invalidateSales, invalidateStock } from './catalog-cache.js';
 import { withRetry } from './transactions.js';
 
@@ -148,8 +149,9 @@ export async function adjustProducts(
  * Moves an order to the status `action` leads to, if ORDER_TRANSITIONS
  * allows it from where the order is (409 otherwise), with the side effects
  * in the same transaction: paying counts the units as sold; cancelling puts
- * them back in stock (and uncounts them if they had been paid). A shopper
- * may only act on their own orders (404 for anyone else's).
+ * them back in stock (and uncounts them if they had been paid); a staff
+ * action writes its audit row. A shopper may only act on their own orders
+ * (404 for anyone else's).
  */
 export async function transitionOrder(orderId: number, action: OrderAction, actor: Actor): Promise<OrderOut> {
   const { to, by } = ORDER_ACTIONS[action];
@@ -177,11 +179,16 @@ export async function transitionOrder(orderId: number, action: OrderAction, acto
       }
       await sequelize.query(
         `UPDATE orders SET status = $2, ${TIMESTAMP[to]} = now(), updated_at = now() WHERE id = $1`,
-        {
-          bind: [orderId, to],
-          transaction,
-        },
+        { bind: [orderId, to], transaction },
       );
+      if (actor.kind === 'staff') {
+        // Staff changes are audited in the same transaction: no log row, no change.
+        const changes = { status: { old: row.status, new: to } };
+        await recordAdminAction(
+          { adminId: actor.adminId, action, targetType: 'orders', targetId: orderId, changes },
+          transaction,
+        );
+      }
       return { order: (await readOrder(orderId, undefined, transaction))!, from: row.status };
     }),
   );

@@ -8,6 +8,8 @@ import { sequelize } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { ReviewOut } from '../schemas/product.js';
 import type { CreateReviewRequest } from '../schemas/review.js';
+import { recordAdminAction } from './audit-service.js';
+import { isWebUrl } from '../lib/urls.js';
 import { invalidateReviews } from './catalog-cache.js';
 
 const ALREADY_REVIEWED = 'This product was already reviewed for this order.';
@@ -30,14 +32,6 @@ export async function refreshProductRating(productId: number, transaction: Trans
 
 /** Refuses image URLs that are not absolute http(s) URLs with a host. */
 function assertImageUrls(images: string[]): void {
-  const isWebUrl = (text: string): boolean => {
-    try {
-      const url = new URL(text);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  };
   images.forEach((image, index) => {
     if (!isWebUrl(image))
       throw new ValidationError([{ field: `images[${index}]`, message: 'must be an http or https URL' }]);
@@ -103,4 +97,39 @@ export async function readReview(reviewId: number): Promise<ReviewOut> {
   );
   if (!review) throw new NotFoundError(`Review ${reviewId} does not exist.`);
   return review;
+}
+
+/**
+ * Staff moderation: hides or shows a review, recomputes the product's
+ * rating from the visible reviews and writes the audit row, in one
+ * transaction. Returns false when the review was already in that state.
+ */
+export async function setReviewVisibility(reviewId: number, visible: boolean, adminId: number): Promise<boolean> {
+  const productId = await sequelize.transaction(async (transaction) => {
+    const [review] = await sequelize.query<{ product_id: number; visible: boolean }>(
+      'SELECT product_id, visible FROM reviews WHERE id = $1 FOR UPDATE',
+      { bind: [reviewId], type: QueryTypes.SELECT, transaction },
+    );
+    if (!review) throw new NotFoundError(`Review ${reviewId} does not exist.`);
+    if (review.visible === visible) return undefined;
+    await sequelize.query('UPDATE reviews SET visible = $2, updated_at = now() WHERE id = $1', {
+      bind: [reviewId, visible],
+      transaction,
+    });
+    await refreshProductRating(review.product_id, transaction);
+    await recordAdminAction(
+      {
+        adminId,
+        action: visible ? 'show' : 'hide',
+        targetType: 'reviews',
+        targetId: reviewId,
+        changes: { visible: { old: !visible, new: visible } },
+      },
+      transaction,
+    );
+    return review.product_id;
+  });
+  if (productId === undefined) return false;
+  await invalidateReviews(productId);
+  return true;
 }

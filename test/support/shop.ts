@@ -3,8 +3,15 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { expect } from 'vitest';
 import type { OrderOut } from '../../src/schemas/order.js';
-import { transitionOrder } from '../../src/services/order-service.js';
+import { type Actor, transitionOrder } from '../../src/services/order-service.js';
 import { bearer } from './auth.js';
+import { createUser } from './factories.js';
+
+/** A staff actor backed by a real admin account (audit rows need one). */
+export async function staffActor(): Promise<Actor> {
+  const admin = await createUser({ role: 'admin' });
+  return { kind: 'staff', adminId: admin.id };
+}
 
 /** Puts `quantity` of a product in the cart of the token's user (asserting 201). */
 export async function addToCart(app: Express, token: string, productId: number, quantity = 1): Promise<void> {
@@ -51,7 +58,7 @@ export async function completedOrder(
   for (const line of lines) await addToCart(app, token, line.productId, line.quantity ?? 1);
   const order = await checkout(app, token);
   expect((await orderAction(app, token, order.id, 'pay')).status).toBe(200);
-  await transitionOrder(order.id, 'ship', { kind: 'staff', adminId: 1 });
+  await transitionOrder(order.id, 'ship', await staffActor());
   const confirmed = await orderAction(app, token, order.id, 'confirm');
   expect(confirmed.status).toBe(200);
   return confirmed.body as OrderOut;

@@ -1,0 +1,185 @@
+/**
+ * The AdminJS resource adapter for our Sequelize models, with an audit trail:
+ * every create, edit and delete made in the panel runs in one transaction
+ * together with its admin_logs row (with the changed fields' old and new
+ * values), so a change is never saved without its log row. Per-table rules
+ * (archive instead of delete, hash a typed password, invalidate caches) come
+ * from policies.ts.
+ */
+import { Resource } from '@adminjs/sequelize';
+import { type ActionContext, ValidationError, flat } from 'adminjs';
+import {
+  BaseError,
+  ForeignKeyConstraintError,
+  type Model,
+  type ModelStatic,
+  type Transaction,
+  UniqueConstraintError,
+  ValidationError as ModelValidationError,
+} from 'sequelize';
+import { sequelize } from '../db.js';
+import { logger } from '../logger.js';
+import { changesBetween, recordAdminAction } from '../services/audit-service.js';
+import { type Change, type Row, policyFor } from './policies.js';
+
+/** Columns no form may set, whatever it posts. */
+const NEVER_FROM_FORMS = ['id', 'created_at', 'updated_at', 'password_hash'];
+
+/** The signed-in staff member's user id; an audited change without one is refused. */
+function adminIdOf(context?: ActionContext): number {
+  const adminId = Number(context?.currentAdmin?.id);
+  if (!Number.isInteger(adminId) || adminId < 1) throw new Error('An audited change needs a signed-in admin.');
+  return adminId;
+}
+
+/** Turns database refusals into AdminJS validation errors the panel shows next to the field or as a notice. */
+function toPanelError(error: unknown): unknown {
+  if (error instanceof ValidationError) return error;
+  if (error instanceof UniqueConstraintError || error instanceof ModelValidationError) {
+    const fields = Object.fromEntries(
+      error.errors.map((item) => [
+        item.path ?? 'base',
+        { message: item.message, type: item.validatorKey ?? 'invalid' },
+      ]),
+    );
+    return new ValidationError(fields);
+  }
+  if (error instanceof ForeignKeyConstraintError) {
+    return new ValidationError(
+      {},
+      { message: 'Other records still refer to this one, so it cannot be removed or changed this way.' },
+    );
+  }
+  if (error instanceof BaseError) {
+    const parent = (error as { parent?: { code?: string; constraint?: string } }).parent;
+    if (parent?.code === '23514') {
+      return new ValidationError(
+        {},
+        { message: `The database refused the value (${parent.constraint ?? 'check constraint'}).` },
+      );
+    }
+  }
+  return error;
+}
+
+/** A Sequelize resource whose writes are transactional and audited. */
+export class AuditedResource extends Resource {
+  private readonly model: ModelStatic<Model>;
+
+  constructor(model: ModelStatic<Model>) {
+    super(model);
+    this.model = model;
+  }
+
+  /** Plain column values from the panel's flattened form params. */
+  private formValues(params: Record<string, unknown>): Row {
+    const values = flat.unflatten<Row, Row>(this.parseParams(params) as Row);
+    for (const column of [...NEVER_FROM_FORMS, ...(policyFor(this.name()).readOnly ?? [])]) delete values[column];
+    return values;
+  }
+
+  /** Runs `work` and its audit row in one transaction, then the policy's after-commit step. */
+  private async audited(
+    context: ActionContext | undefined,
+    work: (transaction: Transaction) => Promise<Change>,
+    transaction?: Transaction,
+  ): Promise<Change> {
+    const adminId = adminIdOf(context);
+    const policy = policyFor(this.name());
+    const run = async (t: Transaction): Promise<Change> => {
+      const change = await work(t);
+      await policy.afterWrite?.(change, t);
+      const changes = changesBetween(change.before, change.after);
+      await recordAdminAction(
+        { adminId, action: change.action, targetType: this.name(), targetId: change.id, changes },
+        t,
+      );
+      return change;
+    };
+    let change: Change;
+    try {
+      change = transaction ? await run(transaction) : await sequelize.transaction(run);
+    } catch (error) {
+      throw toPanelError(error);
+    }
+    if (!transaction) await this.afterCommit([change]);
+    return change;
+  }
+
+  private async afterCommit(changes: Change[]): Promise<void> {
+    const policy = policyFor(this.name());
+    try {
+      await policy.afterCommit?.(changes);
+    } catch (error) {
+      // The change is saved and logged; a cache that missed the news expires with its TTL.
+      logger.warn({ err: error, resource: this.name() }, 'after-commit step failed');
+    }
+  }
+
+  // A copy: `get({ plain: true })` alone returns the live dataValues, which an update then changes.
+  private plain = (instance: Model): Row => ({ ...(instance.get({ plain: true }) as Row) });
+
+  /** Creates a record (audited as "create"). */
+  override async create(params: Record<string, unknown>, context?: ActionContext): Promise<Row> {
+    const change = await this.audited(context, async (transaction) => {
+      const values = this.formValues(params);
+      const prepared = (await policyFor(this.name()).prepare?.(values, null)) ?? values;
+      const instance = await this.model.create(prepared, { transaction });
+      const after = this.plain(instance);
+      return { action: 'create', id: String(after.id), before: null, after };
+    });
+    return change.after!;
+  }
+
+  /** Updates a record (audited as "edit", with each changed field's old and new value). */
+  override async update(id: string | number, params: Record<string, unknown>, context?: ActionContext): Promise<Row> {
+    const change = await this.audited(context, async (transaction) => {
+      const instance = await this.model.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!instance) throw new ValidationError({}, { message: `Record ${id} no longer exists.` });
+      const before = this.plain(instance);
+      const values = this.formValues(params);
+      const prepared = (await policyFor(this.name()).prepare?.(values, before)) ?? values;
+      await instance.update(prepared, { transaction });
+      // Re-read, so the log compares stored values, not the form's strings.
+      await instance.reload({ transaction });
+      return { action: 'edit', id: String(id), before, after: this.plain(instance) };
+    });
+    return change.after!;
+  }
+
+  /** Deletes (or, where the policy says so, archives) one record in `transaction`. */
+  private async removeOne(id: string | number, action: string, transaction: Transaction): Promise<Change> {
+    const instance = await this.model.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
+    if (!instance) throw new ValidationError({}, { message: `Record ${id} no longer exists.` });
+    const before = this.plain(instance);
+    const kept = await policyFor(this.name()).softDelete?.(before, transaction);
+    if (kept) return { action: 'archive', id: String(id), before, after: kept };
+    await instance.destroy({ transaction });
+    return { action, id: String(id), before, after: null };
+  }
+
+  /** Deletes a record (audited as "delete", or "archive" when the policy keeps it). */
+  override async delete(id: string | number, context?: ActionContext): Promise<void> {
+    await this.audited(context, (transaction) => this.removeOne(id, 'delete', transaction));
+  }
+
+  /**
+   * Deletes several records all-or-nothing: one transaction, one audit row
+   * per record (action "bulkDelete", or "archive").
+   */
+  async deleteMany(ids: (string | number)[], context: ActionContext): Promise<void> {
+    let changes: Change[];
+    try {
+      changes = await sequelize.transaction(async (transaction) => {
+        const done: Change[] = [];
+        for (const id of ids) {
+          done.push(await this.audited(context, (t) => this.removeOne(id, 'bulkDelete', t), transaction));
+        }
+        return done;
+      });
+    } catch (error) {
+      throw toPanelError(error);
+    }
+    await this.afterCommit(changes);
+  }
+}
