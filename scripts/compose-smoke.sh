@@ -122,7 +122,7 @@ admin_password=$(docker compose exec -T api cat /var/lib/emporium/admin_password
 [ -n "$admin_password" ] || fail "/var/lib/emporium/admin_password is empty"
 ok "generated admin password read from the api_secrets volume (${#admin_password} characters)"
 
-login=$(curl -sS -o /dev/null --max-time 15 -w '%{http_code} %{redirect_url}' \
+login=$(curl -sS -o /dev/null --max-time 15 -w '%{http_code} %{redirect_url}' -c "$TMP/cookies" \
   --data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=$admin_password" \
   "$BASE/admin/login") || fail "POST /admin/login: request failed"
 read -r login_code login_location <<<"$login"
@@ -132,6 +132,14 @@ case "$login_location" in
   *) fail "POST /admin/login redirected to '$login_location' (expected /admin)" ;;
 esac
 ok "POST /admin/login ($ADMIN_EMAIL) → 302 Location $login_location"
+
+dashboard=$(curl -sS --max-time 15 -b "$TMP/cookies" "$BASE/admin/api/dashboard") || fail "GET /admin/api/dashboard failed"
+node -e 'const d = JSON.parse(process.argv[1]); if (d.days.length !== 30) process.exit(1)' "$dashboard" \
+  || fail "GET /admin/api/dashboard: unexpected body: $(echo "$dashboard" | head -c 300)"
+ok "GET /admin/api/dashboard (staff session) → 30 days of figures"
+curl -sS --max-time 15 "$BASE/admin/frontend/assets/components.bundle.js" | grep -q 'orders-revenue-chart' \
+  || fail "the prebuilt admin bundle does not contain the dashboard component"
+ok "GET /admin/frontend/assets/components.bundle.js → the bundle built at image build time (dashboard inside)"
 
 bad=$(curl -sS -o /dev/null --max-time 15 -w '%{http_code}' \
   --data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=wrong-password" \
