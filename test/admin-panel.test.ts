@@ -372,6 +372,17 @@ describe('order and review actions', () => {
       review_count: 1,
       rating_avg: 2,
     });
+
+    // Deleting it takes it out of the rating too, audited with its old values.
+    await agent.post(api(`reviews/records/${review.id}/delete`)).expect(200);
+    expect(await Review.count()).toBe(0);
+    const after = await request(ctx.app).get(`/api/v1/products/${product.id}`).expect(200);
+    expect(after.body).toMatchObject({ review_count: 0, rating_avg: 0 });
+    expect((await logs()).at(-1)).toMatchObject({
+      action: 'delete',
+      target_type: 'reviews',
+      details: { changes: { rating: { old: 2, new: null } } },
+    });
   });
 });
 
