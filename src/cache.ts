@@ -55,25 +55,29 @@ declare module 'ioredis' {
     ): Result<number, Context>;
   }
 }
-const inFlight = new Map<string, Promise<unknown>>();
+/** JSON text known to encode a T: serialised once, sent as it is (see controllers/json.ts). */
+export type Json<T> = string & { readonly __json: T };
 
-function parse<T>(cached: string | null | undefined): { hit: true; value: T } | { hit: false } {
-  if (cached === null || cached === undefined) return { hit: false };
-  try {
-    return { hit: true, value: JSON.parse(cached) as T };
-  } catch {
-    return { hit: false }; // a corrupt entry is a miss and gets overwritten
-  }
-}
+const inFlight = new Map<string, Promise<string | undefined>>();
+
+const serialise = async <T>(load: () => Promise<T | undefined>): Promise<Json<T> | undefined> => {
+  const value = await load();
+  return value === undefined ? undefined : (JSON.stringify(value) as Json<T>);
+};
 
 /**
- * Returns the cached value for `cacheKey`, or runs `load`, caches its result
- * (unless it is undefined) for the TTL and returns it. Concurrent misses for
- * the same key in this process share one load. Redis errors are counted and
- * ignored: the loader's answer is always good enough.
+ * Returns the cached JSON text for `cacheKey`, or runs `load`, caches its
+ * result serialised (unless it is undefined) for the TTL and returns that
+ * text. Concurrent misses for the same key in this process share one load.
+ * Redis errors are counted and ignored: the loader's answer is always good
+ * enough.
  */
-export async function getOrLoad<T>(cacheKey: string, options: CacheOptions, load: () => Promise<T>): Promise<T> {
-  if (!config.cache.enabled) return load();
+export async function getOrLoadJson<T>(
+  cacheKey: string,
+  options: CacheOptions,
+  load: () => Promise<T | undefined>,
+): Promise<Json<T> | undefined> {
+  if (!config.cache.enabled) return serialise(load);
   const genKey = generationKey(options.generation ?? cacheKey);
   let cached: string | null | undefined;
   let generation: string | null | undefined;
@@ -81,29 +85,42 @@ export async function getOrLoad<T>(cacheKey: string, options: CacheOptions, load
     [cached, generation] = await redis.mget(cacheKey, genKey);
   } catch {
     cacheLookups.inc({ cache: options.name, result: 'error' });
-    return load();
+    return serialise(load);
   }
-  const found = parse<T>(cached);
-  if (found.hit) {
+  if (cached !== null && cached !== undefined) {
     cacheLookups.inc({ cache: options.name, result: 'hit' });
-    return found.value;
+    return cached as Json<T>;
   }
   cacheLookups.inc({ cache: options.name, result: 'miss' });
 
-  const pending = inFlight.get(cacheKey) as Promise<T> | undefined;
+  const pending = inFlight.get(cacheKey) as Promise<Json<T> | undefined> | undefined;
   if (pending) return pending;
   const loading = (async () => {
-    const value = await load();
-    if (value !== undefined) {
+    const text = await serialise(load);
+    if (text !== undefined) {
       const ttl = options.ttlSeconds ?? config.cache.ttlSeconds;
-      await redis
-        .emporiumCacheFill(cacheKey, genKey, generation ?? '', JSON.stringify(value), ttl)
-        .catch(() => undefined);
+      await redis.emporiumCacheFill(cacheKey, genKey, generation ?? '', text, ttl).catch(() => undefined);
     }
-    return value;
+    return text;
   })().finally(() => inFlight.delete(cacheKey));
   inFlight.set(cacheKey, loading);
   return loading;
+}
+
+/**
+ * Like getOrLoadJson, but returns the value itself. A corrupt entry is a
+ * miss: it is loaded again (and overwritten).
+ */
+export async function getOrLoad<T>(cacheKey: string, options: CacheOptions, load: () => Promise<T>): Promise<T> {
+  if (!config.cache.enabled) return load();
+  const text = await getOrLoadJson<T>(cacheKey, options, load);
+  if (text === undefined) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    await invalidate(cacheKey);
+    return getOrLoad(cacheKey, options, load);
+  }
 }
 
 /** Bumps generations (so in-flight fills are dropped) and deletes the entries in one transaction. */

@@ -9,7 +9,7 @@ import { createApp } from './app.js';
 import { config } from './config.js';
 import { sequelize } from './db.js';
 import { beginShutdown } from './lifecycle.js';
-import { logger } from './logger.js';
+import { flushLogs, logger } from './logger.js';
 import { connectRedis, redis } from './redis.js';
 
 /** QUIT politely, but never wait more than a second for a Redis that is not answering. */
@@ -25,7 +25,7 @@ async function shutdown(server: Server, signal: string): Promise<void> {
   beginShutdown();
   const forced = setTimeout(() => {
     logger.error({ timeout_ms: config.http.shutdownTimeoutMs }, 'shutdown timed out; exiting');
-    process.exit(1);
+    void flushLogs().finally(() => process.exit(1));
   }, config.http.shutdownTimeoutMs);
   forced.unref();
 
@@ -36,6 +36,7 @@ async function shutdown(server: Server, signal: string): Promise<void> {
   await Promise.allSettled([sequelize.close(), closeRedis()]);
   logger.info('shutdown complete');
   clearTimeout(forced);
+  await flushLogs();
   process.exit(0);
 }
 
@@ -51,7 +52,7 @@ function main(): void {
   });
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'server failed');
-    process.exit(1);
+    void flushLogs().finally(() => process.exit(1));
   });
   // Keep-alive longer than a typical load balancer's idle timeout, so it closes first.
   server.keepAliveTimeout = 65_000;
@@ -71,5 +72,5 @@ try {
   main();
 } catch (error) {
   logger.fatal({ err: error }, 'failed to start');
-  process.exit(1);
+  void flushLogs().finally(() => process.exit(1));
 }

@@ -40,6 +40,11 @@ export const JWT_SCHEME = 'jwt';
 
 const USER_COLUMNS = ['id', 'username', 'email', 'phone', 'role', 'is_active', 'created_at', 'updated_at'] as const;
 
+/** The account behind a request (the one query authentication makes), or null. */
+export async function loadCaller(userId: number) {
+  return User.findByPk(userId, { attributes: [...USER_COLUMNS], raw: true });
+}
+
 function bearerToken(request: Request): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
@@ -60,7 +65,7 @@ export async function authenticate(request: Request, scopes: string[] = []): Pro
   if (!(await isAccessTokenLive(claims.jti, claims.fam)))
     throw new UnauthorizedError('The access token has been revoked.');
 
-  const user = await User.findByPk(Number(claims.sub), { attributes: [...USER_COLUMNS], raw: true });
+  const user = await loadCaller(Number(claims.sub));
   if (!user || !user.is_active) throw new UnauthorizedError('The access token is invalid or expired.');
   if (scopes.length > 0 && !scopes.includes(user.role)) throw new ForbiddenError('This needs a staff account.');
 

@@ -1,9 +1,11 @@
-import { Controller, Get, Path, Response, Route, Tags } from '@tsoa/runtime';
+import { Controller, Get, Path, Request, Response, Route, Tags } from '@tsoa/runtime';
+import type { Request as ExpressRequest } from 'express';
 import type { CategoryOut } from '../schemas/category.js';
 import type { Id } from '../schemas/common.js';
 import type { ProblemDetails } from '../schemas/problem.js';
 import { getCategory, listCategories } from '../services/category-service.js';
 import { PUBLIC_CATALOG } from './cache-policy.js';
+import { sendJson } from './json.js';
 
 /** The shop's departments. Public: no token needed. */
 @Route('api/v1/categories')
@@ -17,9 +19,9 @@ export class CategoryController extends Controller {
    * @summary List categories
    */
   @Get()
-  public async listCategories(): Promise<CategoryOut[]> {
+  public async listCategories(@Request() req: ExpressRequest): Promise<CategoryOut[]> {
     this.setHeader('Cache-Control', PUBLIC_CATALOG);
-    return listCategories();
+    return sendJson(this, req, await listCategories());
   }
 
   /**

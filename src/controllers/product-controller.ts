@@ -1,9 +1,11 @@
-import { Controller, Get, Path, Query, Response, Route, Tags } from '@tsoa/runtime';
+import { Controller, Get, Path, Query, Request, Response, Route, Tags } from '@tsoa/runtime';
+import type { Request as ExpressRequest } from 'express';
 import type { Id, Money, Page, PageNumber, PageSize } from '../schemas/common.js';
 import type { ProductDetail, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
 import type { ProblemDetails } from '../schemas/problem.js';
 import { getProduct, hotProducts, listProductReviews, listProducts } from '../services/product-service.js';
 import { PUBLIC_CATALOG } from './cache-policy.js';
+import { sendJson } from './json.js';
 
 /**
  * Search words: up to 200 characters. Quoted phrases, `or` and `-word` work
@@ -46,6 +48,7 @@ export class ProductController extends Controller {
   @Get()
   @Response<ProblemDetails>(422, 'Invalid query parameters', undefined, 'application/problem+json')
   public async listProducts(
+    @Request() req: ExpressRequest,
     @Query() page?: PageNumber,
     @Query() page_size?: PageSize,
     @Query() category_id?: Id,
@@ -56,7 +59,11 @@ export class ProductController extends Controller {
     @Query() sort?: ProductSort,
   ): Promise<Page<ProductSummary>> {
     this.setHeader('Cache-Control', PUBLIC_CATALOG);
-    return listProducts({ page, page_size, category_id, q, min_price, max_price, in_stock, sort });
+    return sendJson(
+      this,
+      req,
+      await listProducts({ page, page_size, category_id, q, min_price, max_price, in_stock, sort }),
+    );
   }
 
   /**
@@ -68,9 +75,9 @@ export class ProductController extends Controller {
    */
   @Get('hot')
   @Response<ProblemDetails>(422, 'Invalid limit', undefined, 'application/problem+json')
-  public async hotProducts(@Query() limit?: HotLimit): Promise<ProductSummary[]> {
+  public async hotProducts(@Request() req: ExpressRequest, @Query() limit?: HotLimit): Promise<ProductSummary[]> {
     this.setHeader('Cache-Control', PUBLIC_CATALOG);
-    return hotProducts(limit ?? 10);
+    return sendJson(this, req, await hotProducts(limit ?? 10));
   }
 
   /**
@@ -87,9 +94,9 @@ export class ProductController extends Controller {
     undefined,
     'application/problem+json',
   )
-  public async getProduct(@Path() product_id: Id): Promise<ProductDetail> {
+  public async getProduct(@Request() req: ExpressRequest, @Path() product_id: Id): Promise<ProductDetail> {
     this.setHeader('Cache-Control', PUBLIC_CATALOG);
-    return getProduct(product_id);
+    return sendJson(this, req, await getProduct(product_id));
   }
 
   /**
@@ -103,11 +110,12 @@ export class ProductController extends Controller {
   @Response<ProblemDetails>(404, 'No product with this id is for sale', undefined, 'application/problem+json')
   @Response<ProblemDetails>(422, 'Invalid id or paging', undefined, 'application/problem+json')
   public async listReviews(
+    @Request() req: ExpressRequest,
     @Path() product_id: Id,
     @Query() page?: PageNumber,
     @Query() page_size?: PageSize,
   ): Promise<Page<ReviewOut>> {
     this.setHeader('Cache-Control', PUBLIC_CATALOG);
-    return listProductReviews(product_id, page, page_size);
+    return sendJson(this, req, await listProductReviews(product_id, page, page_size));
   }
 }

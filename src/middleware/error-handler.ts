@@ -6,6 +6,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import { ValidateError } from '@tsoa/runtime';
 import { BaseError as SequelizeError, ConnectionError, UniqueConstraintError } from 'sequelize';
 import { config } from '../config.js';
+import { logger } from '../logger.js';
 import {
   AppError,
   BadRequestError,
@@ -28,7 +29,7 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
     status: error.status,
     detail: error.message,
     instance: req.originalUrl.split('?')[0],
-    request_id: req.id as string,
+    request_id: req.id,
   };
   res.status(error.status).set(error.headers).type('application/problem+json').send(JSON.stringify(body));
 }
@@ -94,11 +95,11 @@ export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   }
   const known = toAppError(error);
   if (known) {
-    if (known.status >= 500) req.log.warn({ err: error }, known.message);
+    if (known.status >= 500) logger.warn({ req_id: req.id, err: error }, known.message);
     sendProblem(req, res, known);
     return;
   }
-  req.log.error({ err: error }, 'unhandled error');
+  logger.error({ req_id: req.id, err: error }, 'unhandled error');
   sendProblem(
     req,
     res,

@@ -1,16 +1,16 @@
 /**
- * Request metrics and the /metrics endpoint (Prometheus text format), with
- * gauges for the PostgreSQL pool and the Redis connection.
+ * The /metrics endpoint (Prometheus text format), with gauges for the
+ * PostgreSQL pool and the Redis connection (request metrics are recorded by
+ * request-context.ts).
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { Gauge } from 'prom-client';
 import { config } from '../config.js';
 import { poolStats } from '../db.js';
 import { UnauthorizedError } from '../errors.js';
-import { httpDuration, httpRequests, registry } from '../metrics.js';
+import { registry } from '../metrics.js';
 import { redisReady } from '../redis.js';
-import { routeLabel } from './request-context.js';
 
 new Gauge({
   name: 'db_pool_connections',
@@ -30,17 +30,6 @@ new Gauge({
     this.set(redisReady() ? 1 : 0);
   },
 });
-
-/** Counts and times every request by route template once the response is sent. */
-export const recordRequestMetrics: RequestHandler = (req, res, next) => {
-  const end = httpDuration.startTimer();
-  res.once('finish', () => {
-    const labels = { method: req.method, route: routeLabel(req as Request), status: String(res.statusCode) };
-    end(labels);
-    httpRequests.inc(labels);
-  });
-  next();
-};
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const offered = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');

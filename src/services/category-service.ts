@@ -2,16 +2,16 @@
 import { literal } from 'sequelize';
 import { NotFoundError } from '../errors.js';
 import { Category } from '../models/index.js';
-import { getOrLoad } from '../cache.js';
+import { type Json, getOrLoadJson } from '../cache.js';
 import { key } from '../redis.js';
 import type { CategoryOut } from '../schemas/category.js';
 
 /** Cache key of the category list; invalidate it when a category or a product's category/archived flag changes. */
 export const CATEGORIES_CACHE_KEY = key('cache', 'categories');
 
-/** Every category in menu order (sort_order, then name) with its count of listed products. */
-export async function listCategories(): Promise<CategoryOut[]> {
-  return getOrLoad(CATEGORIES_CACHE_KEY, { name: 'categories' }, async () => {
+/** Every category in menu order (sort_order, then name) with its count of listed products, as JSON text. */
+export async function listCategories(): Promise<Json<CategoryOut[]>> {
+  const json = await getOrLoadJson(CATEGORIES_CACHE_KEY, { name: 'categories' }, async () => {
     const rows = await Category.findAll({
       attributes: [
         'id',
@@ -31,11 +31,13 @@ export async function listCategories(): Promise<CategoryOut[]> {
     });
     return rows as unknown as CategoryOut[];
   });
+  return json!;
 }
 
 /** One category with its product count; NotFoundError when there is no such category. */
 export async function getCategory(categoryId: number): Promise<CategoryOut> {
-  const category = (await listCategories()).find((c) => c.id === categoryId);
+  const categories = JSON.parse(await listCategories()) as CategoryOut[];
+  const category = categories.find((c) => c.id === categoryId);
   if (!category) throw new NotFoundError(`Category ${categoryId} does not exist.`);
   return category;
 }

@@ -10,10 +10,10 @@ import { ConflictError, ValidationError } from '../errors.js';
 import { logger } from '../logger.js';
 import { MAX_CENTS, formatCents, toCents } from '../lib/money.js';
 import { key, redis } from '../redis.js';
-import type { CheckoutRequest, OrderOut, StockShortage } from '../schemas/order.js';
+import type { CheckoutRequest, OrderItemOut, OrderOut, StockShortage } from '../schemas/order.js';
 import { invalidateCarts } from './cart-service.js';
 import { invalidateStock } from './catalog-cache.js';
-import { adjustProducts, readOrder } from './order-service.js';
+import { readOrder } from './order-service.js';
 import { withRetry } from './transactions.js';
 
 /** A checkout's answer: the order, and whether it is a replay of an earlier request with the same key. */
@@ -22,13 +22,10 @@ export interface CheckoutResult {
   replayed: boolean;
 }
 
-interface CartLineRow {
+/** A cart line with its (locked) product. */
+interface LineRow {
   product_id: number;
   quantity: number;
-}
-
-interface ProductRow {
-  id: number;
   name: string;
   price: string;
   stock: number;
@@ -66,16 +63,25 @@ async function previousOrder(
   return readOrder(row.id, userId);
 }
 
-/** The checkout transaction itself. */
+/**
+ * The checkout transaction itself, in three statements so that the
+ * products stay locked as briefly as possible: lock, (check in memory),
+ * write everything, and the commit.
+ */
 async function placeOrder(
   userId: number,
   input: CheckoutRequest,
   idempotency: { key: string; fingerprint: string } | undefined,
   transaction: Transaction,
 ): Promise<OrderOut> {
-  // Lock the cart first: two checkouts of one cart (two tabs) run one after the other.
-  const lines = await sequelize.query<CartLineRow>(
-    'SELECT product_id, quantity FROM carts WHERE user_id = $1 ORDER BY product_id FOR UPDATE',
+  // Locks the cart's rows and their products' rows, in product id order: two checkouts of one
+  // cart run one after the other, and checkouts over the same products cannot deadlock.
+  const lines = await sequelize.query<LineRow>(
+    `SELECT c.product_id, c.quantity, p.name, p.price, p.stock, p.archived
+       FROM carts c JOIN products p ON p.id = c.product_id
+      WHERE c.user_id = $1
+      ORDER BY c.product_id
+        FOR UPDATE`,
     { bind: [userId], type: QueryTypes.SELECT, transaction },
   );
   if (lines.length === 0) {
@@ -84,40 +90,49 @@ async function placeOrder(
       'The cart is empty: add products before checking out.',
     );
   }
-  // Lock the products in id order, so concurrent checkouts over the same products cannot deadlock.
-  const products = await sequelize.query<ProductRow>(
-    'SELECT id, name, price, stock, archived FROM products WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE',
-    { bind: [lines.map((line) => line.product_id)], type: QueryTypes.SELECT, transaction },
-  );
-  const byId = new Map(products.map((product) => [product.id, product]));
-  const shortages: StockShortage[] = [];
-  for (const line of lines) {
-    const product = byId.get(line.product_id)!;
-    const available = product.archived ? 0 : product.stock;
-    if (available < line.quantity) {
-      shortages.push({ product_id: product.id, name: product.name, requested: line.quantity, available });
-    }
-  }
+  const shortages: StockShortage[] = lines
+    .map((line) => ({
+      product_id: line.product_id,
+      name: line.name,
+      requested: line.quantity,
+      available: line.archived ? 0 : line.stock,
+    }))
+    .filter((line) => line.available < line.requested);
   if (shortages.length > 0) {
     const names = shortages.map((s) => `${s.name} (${s.available} available, ${s.requested} wanted)`).join('; ');
     throw new ConflictError(`Not enough stock for: ${names}.`, { products: shortages });
   }
 
-  let totalCents = 0;
-  const items = lines.map((line) => {
-    const product = byId.get(line.product_id)!;
-    const subtotal = toCents(product.price) * line.quantity;
-    totalCents += subtotal;
-    return { product, quantity: line.quantity, subtotal };
-  });
+  const items: OrderItemOut[] = lines.map((line) => ({
+    product_id: line.product_id,
+    product_name: line.name,
+    price: line.price,
+    quantity: line.quantity,
+    subtotal: formatCents(toCents(line.price) * line.quantity),
+  }));
+  const totalCents = items.reduce((sum, item) => sum + toCents(item.subtotal), 0);
   if (totalCents > MAX_CENTS) {
     throw new ValidationError([{ field: 'cart', message: 'total is larger than an order can hold' }]);
   }
 
-  await adjustProducts('stock', lines, -1, transaction);
-  const [order] = await sequelize.query<{ id: number }>(
-    `INSERT INTO orders (user_id, total_amount, status, shipping_address, idempotency_key, idempotency_fingerprint, created_at, updated_at)
-     VALUES ($1, $2, 'pending', $3, $4, $5, now(), now()) RETURNING id`,
+  // One statement: take the stock, store the order and its lines, empty the cart.
+  const [order] = await sequelize.query<Omit<OrderOut, 'items'>>(
+    `WITH stock AS (
+       UPDATE products p SET stock = p.stock - v.quantity, updated_at = now()
+         FROM unnest($6::int[], $8::int[]) AS v(id, quantity) WHERE p.id = v.id),
+     placed AS (
+       INSERT INTO orders (user_id, total_amount, status, shipping_address, idempotency_key,
+                           idempotency_fingerprint, created_at, updated_at)
+       VALUES ($1, $2, 'pending', $3, $4, $5, now(), now())
+       RETURNING id, status, total_amount, shipping_address, created_at, updated_at,
+                 paid_at, shipped_at, completed_at, cancelled_at),
+     lines AS (
+       INSERT INTO order_items (order_id, product_id, product_name, quantity, price, subtotal)
+       SELECT placed.id, v.product_id, v.product_name, v.quantity, v.price, v.subtotal
+         FROM placed, unnest($6::int[], $7::text[], $8::int[], $9::numeric[], $10::numeric[])
+           AS v(product_id, product_name, quantity, price, subtotal)),
+     emptied AS (DELETE FROM carts WHERE user_id = $1)
+     SELECT * FROM placed`,
     {
       bind: [
         userId,
@@ -125,31 +140,17 @@ async function placeOrder(
         input.shipping_address,
         idempotency?.key ?? null,
         idempotency?.fingerprint ?? null,
+        items.map((item) => item.product_id),
+        items.map((item) => item.product_name),
+        items.map((item) => item.quantity),
+        items.map((item) => item.price),
+        items.map((item) => item.subtotal),
       ],
       type: QueryTypes.SELECT,
       transaction,
     },
   );
-  const orderId = order!.id; // INSERT … RETURNING always returns the row
-  await sequelize.query(
-    `INSERT INTO order_items (order_id, product_id, product_name, quantity, price, subtotal)
-     SELECT $1, v.product_id, v.product_name, v.quantity, v.price, v.subtotal
-       FROM unnest($2::int[], $3::text[], $4::int[], $5::numeric[], $6::numeric[])
-         AS v(product_id, product_name, quantity, price, subtotal)`,
-    {
-      bind: [
-        orderId,
-        items.map((item) => item.product.id),
-        items.map((item) => item.product.name),
-        items.map((item) => item.quantity),
-        items.map((item) => item.product.price),
-        items.map((item) => formatCents(item.subtotal)),
-      ],
-      transaction,
-    },
-  );
-  await sequelize.query('DELETE FROM carts WHERE user_id = $1', { bind: [userId], transaction });
-  return (await readOrder(orderId, userId, transaction))!;
+  return { ...order!, items }; // INSERT … RETURNING always returns the row
 }
 
 /** Takes the key for this request in Redis; false when another request holds it. Redis down: proceed (the database still guarantees one order). */

@@ -5,7 +5,7 @@ import { config } from '../config.js';
 import { sequelize } from '../db.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { toCents } from '../lib/money.js';
-import { getOrLoad } from '../cache.js';
+import { type Json, getOrLoadJson } from '../cache.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../schemas/common.js';
 import type { ProductDetail, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
 import { HOT_PRODUCTS_PREFIX, PRODUCT_LISTS_PREFIX, productKey, reviewsPrefix } from './catalog-cache.js';
@@ -76,10 +76,11 @@ async function loadProductPage(query: Required<Pick<ProductQuery, 'page' | 'page
 }
 
 /**
- * One page of listed (not archived) products, filtered, sorted and searched.
- * Served from a short-lived Redis cache keyed by the normalised query.
+ * One page of listed (not archived) products, filtered, sorted and searched,
+ * as JSON text. Served from a short-lived Redis cache keyed by the
+ * normalised query.
  */
-export async function listProducts(query: ProductQuery): Promise<Page<ProductSummary>> {
+export async function listProducts(query: ProductQuery): Promise<Json<Page<ProductSummary>>> {
   if (
     query.min_price !== undefined &&
     query.max_price !== undefined &&
@@ -102,22 +103,26 @@ export async function listProducts(query: ProductQuery): Promise<Page<ProductSum
       ),
     )
     .digest('base64url');
-  return getOrLoad(
+  const json = await getOrLoadJson(
     `${PRODUCT_LISTS_PREFIX}${fingerprint}`,
     { name: 'product-list', ttlSeconds: config.cache.listTtlSeconds, generation: PRODUCT_LISTS_PREFIX },
     () => loadProductPage(normalised),
   );
+  return json!;
 }
 
-/** A listed product with its category and rating; 404 when unknown or archived. */
-export async function getProduct(productId: number): Promise<ProductDetail> {
-  const product = await getOrLoad(productKey(productId), { name: 'product' }, async () => {
-    const [row] = await sequelize.query<ProductDetail & { category_name: string }>(
-      `SELECT ${SUMMARY_COLUMNS}, p.description, p.updated_at, c.name AS category_name
-         FROM products p JOIN categories c ON c.id = p.category_id
-        WHERE p.id = $1 AND NOT p.archived`,
-      { bind: [productId], type: QueryTypes.SELECT },
-    );
+/** The one query behind a product page ($1 = product id); exported so benchmarks can run exactly it. */
+export const PRODUCT_DETAIL_SQL = `SELECT ${SUMMARY_COLUMNS}, p.description, p.updated_at, c.name AS category_name
+  FROM products p JOIN categories c ON c.id = p.category_id
+ WHERE p.id = $1 AND NOT p.archived`;
+
+/** A listed product with its category and rating, as JSON text; 404 when unknown or archived. */
+export async function getProduct(productId: number): Promise<Json<ProductDetail>> {
+  const product = await getOrLoadJson<ProductDetail>(productKey(productId), { name: 'product' }, async () => {
+    const [row] = await sequelize.query<ProductDetail & { category_name: string }>(PRODUCT_DETAIL_SQL, {
+      bind: [productId],
+      type: QueryTypes.SELECT,
+    });
     // Not found is not cached: a product created later must show at once.
     if (!row) return undefined;
     const { category_name, ...detail } = row;
@@ -127,9 +132,9 @@ export async function getProduct(productId: number): Promise<ProductDetail> {
   return product;
 }
 
-/** Best sellers: the most units sold on paid, shipped and completed orders. */
-export async function hotProducts(limit: number): Promise<ProductSummary[]> {
-  return getOrLoad(
+/** Best sellers: the most units sold on paid, shipped and completed orders, as JSON text. */
+export async function hotProducts(limit: number): Promise<Json<ProductSummary[]>> {
+  const json = await getOrLoadJson(
     `${HOT_PRODUCTS_PREFIX}${limit}`,
     { name: 'hot-products', ttlSeconds: config.cache.listTtlSeconds, generation: HOT_PRODUCTS_PREFIX },
     () =>
@@ -139,6 +144,7 @@ export async function hotProducts(limit: number): Promise<ProductSummary[]> {
         { bind: [limit], type: QueryTypes.SELECT },
       ),
   );
+  return json!;
 }
 
 /** 404 unless the product exists and is listed. */
@@ -150,32 +156,37 @@ export async function assertListed(productId: number): Promise<void> {
   if (!row) throw new NotFoundError(`Product ${productId} does not exist.`);
 }
 
-/** One page of a listed product's visible reviews, newest first, with the reviewer's username. */
+/** One page of a listed product's visible reviews, newest first, with the reviewer's username, as JSON text. */
 export async function listProductReviews(
   productId: number,
   page = 1,
   pageSize = DEFAULT_PAGE_SIZE,
-): Promise<Page<ReviewOut>> {
+): Promise<Json<Page<ReviewOut>>> {
   await assertListed(productId);
   const prefix = reviewsPrefix(productId);
-  return getOrLoad(`${prefix}${page}:${pageSize}`, { name: 'reviews', generation: prefix }, async () => {
-    const [items, [{ total }]] = await Promise.all([
-      sequelize.query<ReviewOut>(
-        `SELECT r.id, r.product_id, r.rating, r.content, r.images, u.username, r.created_at
+  const json = await getOrLoadJson(
+    `${prefix}${page}:${pageSize}`,
+    { name: 'reviews', generation: prefix },
+    async () => {
+      const [items, [{ total }]] = await Promise.all([
+        sequelize.query<ReviewOut>(
+          `SELECT r.id, r.product_id, r.rating, r.content, r.images, u.username, r.created_at
            FROM reviews r JOIN users u ON u.id = r.user_id
           WHERE r.product_id = $1 AND r.visible
           ORDER BY r.created_at DESC, r.id DESC
           LIMIT $2 OFFSET $3`,
-        { bind: [productId, pageSize, (page - 1) * pageSize], type: QueryTypes.SELECT },
-      ),
-      sequelize.query<{ total: number }>(
-        'SELECT count(*)::int AS total FROM reviews WHERE product_id = $1 AND visible',
-        {
-          bind: [productId],
-          type: QueryTypes.SELECT,
-        },
-      ) as Promise<[{ total: number }]>,
-    ]);
-    return { items, total, page, page_size: pageSize };
-  });
+          { bind: [productId, pageSize, (page - 1) * pageSize], type: QueryTypes.SELECT },
+        ),
+        sequelize.query<{ total: number }>(
+          'SELECT count(*)::int AS total FROM reviews WHERE product_id = $1 AND visible',
+          {
+            bind: [productId],
+            type: QueryTypes.SELECT,
+          },
+        ) as Promise<[{ total: number }]>,
+      ]);
+      return { items, total, page, page_size: pageSize };
+    },
+  );
+  return json!;
 }

@@ -1,0 +1,55 @@
+/**
+ * The benchmark's baselines, each a server process of its own:
+ *
+ *   static  — a bare Express app answering GET /api/v1/products with fixed bytes (r1)
+ *   pg      — a bare Express + pg handler running the app's product-page SQL (r2)
+ *   no-auth — the real app with authentication replaced by a plain user lookup (r3)
+ *
+ * Usage: tsx bench/baseline-server.ts <kind> <port> [body-file]
+ */
+import { readFileSync } from 'node:fs';
+import express from 'express';
+import pg from 'pg';
+
+const [kind, portText, bodyFile] = process.argv.slice(2);
+const port = Number(portText);
+
+async function server(): Promise<express.Express> {
+  if (kind === 'static') {
+    const body = readFileSync(bodyFile!, 'utf8');
+    const app = express();
+    app.get('/api/v1/products', (_req, res) => {
+      res.type('application/json').send(body);
+    });
+    return app;
+  }
+  if (kind === 'pg') {
+    const { PRODUCT_DETAIL_SQL } = await import('../src/services/product-service.js');
+    const pool = new pg.Pool({
+      connectionString: process.env.DATABASE_URL,
+      max: Number(process.env.DB_POOL_MAX ?? 10),
+    });
+    const app = express();
+    app.get('/api/v1/products/:id', (req, res, next) => {
+      pool.query<Record<string, unknown>>(PRODUCT_DETAIL_SQL, [Number(req.params.id)]).then(({ rows: [row] }) => {
+        if (!row) return res.status(404).json({ status: 404 });
+        const { category_name, ...detail } = row;
+        res.json({ ...detail, category: { id: row.category_id, name: category_name } });
+      }, next);
+    });
+    return app;
+  }
+  if (kind === 'no-auth') {
+    const { createApp } = await import('../src/app.js');
+    const { connectRedis } = await import('../src/redis.js');
+    const { RegisterRoutes } = (await import(new URL('./generated/routes.js', import.meta.url).href)) as {
+      RegisterRoutes: (app: express.Express) => void;
+    };
+    await connectRedis();
+    return createApp({ routes: RegisterRoutes });
+  }
+  throw new Error(`unknown baseline ${kind}`);
+}
+
+const app = await server();
+app.listen(port, '127.0.0.1', () => console.log(JSON.stringify({ msg: 'listening', port })));

@@ -1,0 +1,207 @@
+/**
+ * `npm run bench [-- --products N] [--quick] [--json]`
+ *
+ * Starts everything it needs (a benchmark database seeded with seed:bulk, the
+ * built app, and the baselines) and prints each figure as a ratio against a
+ * baseline measured in the same run, A/B/A/B. `--json` adds one JSON line:
+ * {"r1","r2","r3","race":{...},"search_p95_ms","rss_mb","ready_ms"}.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { type LoadShape, comparePair, percentile } from './load.js';
+import { ROOT, type Server, killAll, peakRssMb, recreateDatabase, run, startServer } from './processes.js';
+import { raceForLastUnits } from './race.js';
+
+const { values } = parseArgs({
+  options: {
+    products: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    connections: { type: 'string', default: '50' },
+    duration: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const products = Number(values.products ?? (quick ? 2_000 : 20_000));
+const shape: LoadShape = {
+  connections: Number(values.connections),
+  duration: Number(values.duration ?? (quick ? 2 : 8)),
+  warmup: quick ? 1 : 3,
+};
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/emporium_bench';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const work = mkdtempSync(join(tmpdir(), 'emporium-bench-'));
+const say = (line: string) => console.log(line);
+
+/** Environment of every app and baseline process: production mode, fresh secrets, its own Redis keys. */
+const env: NodeJS.ProcessEnv = {
+  NODE_ENV: 'production',
+  ADMIN_JS_SKIP_BUNDLE: 'true',
+  JWT_SECRET: randomBytes(48).toString('base64url'),
+  SESSION_SECRET: randomBytes(48).toString('base64url'),
+  DATABASE_URL,
+  REDIS_URL,
+  REDIS_KEY_PREFIX: `emporium-bench-${process.pid}:`,
+  LOG_LEVEL: 'info',
+  AUTH_RATE_LIMIT: '100000',
+  LOGIN_MAX_FAILURES: '1000',
+  BCRYPT_COST: '4',
+};
+
+async function prepareDatabase(): Promise<void> {
+  say(`preparing ${DATABASE_URL}: demo seed + ${products} bulk products …`);
+  await recreateDatabase(DATABASE_URL);
+  const seedEnv = { DATABASE_URL, NODE_ENV: 'development', SEED_DEMO_DATA: 'true', BCRYPT_COST: '4' };
+  await run(process.execPath, ['db/migrate-and-seed.cjs'], seedEnv);
+  await run(process.execPath, ['--import', 'tsx', 'scripts/seed-bulk.ts', '--products', String(products)], seedEnv);
+}
+
+/** The app from dist/, with extra environment. */
+const startApp = (name: string, extra: NodeJS.ProcessEnv = {}): Promise<Server> =>
+  startServer(process.execPath, ['dist/server.js'], { ...env, ...extra }, join(work, `${name}.log`));
+
+/** A baseline process (bench/baseline-server.ts). */
+const startBaseline = (kind: string, extraArgs: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<Server> =>
+  startServer(
+    process.execPath,
+    ['--import', 'tsx', 'bench/baseline-server.ts', kind, '{port}', ...extraArgs],
+    { ...env, ...extraEnv },
+    join(work, `baseline-${kind}.log`),
+    kind === 'static' ? '/api/v1/products' : kind === 'pg' ? '/api/v1/products/1' : '/health',
+  );
+
+async function loginDemo(app: Server): Promise<string> {
+  const res = await fetch(`${app.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'demo', password: 'demo-shopper-password' }),
+  });
+  if (res.status !== 200) throw new Error(`demo login: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function searchP95(app: Server, db: pg.Client): Promise<number> {
+  // Words from the catalog itself: one from a random product name, sometimes two.
+  const { rows } = await db.query<{ name: string }>('SELECT name FROM products ORDER BY random() LIMIT 240');
+  const words = rows.map((row, i) => {
+    const parts = row.name.split(/\s+/).filter((word) => /^[A-Za-z]{4,}$/.test(word));
+    return (i % 3 === 0 ? parts.slice(0, 2) : parts.slice(-1)).join(' ') || 'organic';
+  });
+  const latencies: number[] = [];
+  for (const [i, q] of words.entries()) {
+    const started = performance.now();
+    const res = await fetch(`${app.url}/api/v1/products?q=${encodeURIComponent(q)}&page_size=20`);
+    await res.arrayBuffer();
+    if (i >= 40) latencies.push(performance.now() - started); // the first 40 warm PostgreSQL's buffers
+  }
+  return percentile(latencies, 95);
+}
+
+async function main(): Promise<void> {
+  say(
+    `emporium bench: ${products} products, ${shape.connections} connections, ${shape.duration}s per run${quick ? ' (quick)' : ''}`,
+  );
+  await run('npx', ['tsoa', 'routes', '-c', 'bench/tsoa.no-auth.json']);
+  await prepareDatabase();
+  const db = new pg.Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  const maxId = (await db.query<{ max: number }>('SELECT max(id)::int AS max FROM products')).rows[0]!.max;
+  const demoId = (await db.query<{ id: number }>(`SELECT id FROM users WHERE username = 'demo'`)).rows[0]!.id;
+  const randomProduct = () => `/api/v1/products/${1 + Math.floor(Math.random() * maxId)}`;
+
+  const app = await startApp('app');
+  say(`app ready in ${app.readyMs.toFixed(0)} ms (process start → /ready 200)`);
+
+  // r1: a cached product list against a bare Express app sending the same bytes.
+  const listPath = '/api/v1/products?page=1&page_size=20';
+  const body = await (await fetch(`${app.url}${listPath}`)).text();
+  writeFileSync(join(work, 'list.json'), body);
+  const staticBaseline = await startBaseline('static', [join(work, 'list.json')]);
+  const r1 = await comparePair({ url: app.url, path: listPath }, { url: staticBaseline.url, path: listPath }, shape);
+  await staticBaseline.stop();
+
+  // r2: product pages with caches off against bare Express + pg running the same SQL.
+  const { PRODUCT_DETAIL_SQL } = await import('../src/services/product-service.js');
+  const uncached = await startApp('app-uncached', { CACHE_TTL_SECONDS: '0' });
+  const pgBaseline = await startBaseline('pg');
+  const r2 = await comparePair(
+    { url: uncached.url, path: randomProduct },
+    { url: pgBaseline.url, path: randomProduct },
+    shape,
+  );
+  await Promise.all([uncached.stop(), pgBaseline.stop()]);
+
+  // r3: GET /users/me with a token against the same app whose authentication only loads the user.
+  const token = await loginDemo(app);
+  const noAuth = await startBaseline('no-auth', [], { BENCH_USER_ID: String(demoId) });
+  const r3 = await comparePair(
+    { url: app.url, path: '/api/v1/users/me', headers: { authorization: `Bearer ${token}` } },
+    { url: noAuth.url, path: '/api/v1/users/me' },
+    shape,
+  );
+  await noAuth.stop();
+
+  const race = await raceForLastUnits(app, db, 200, 10);
+  const search = await searchP95(app, db);
+  const rss = await peakRssMb(app.child.pid);
+  await app.stop();
+  await db.end();
+
+  const pct = (value: number) => `${(value * 100).toFixed(0)}%`;
+  const rps = (runs: { requestsPerSecond: number }[]) => runs.map((r) => r.requestsPerSecond.toFixed(0)).join(' / ');
+  say('');
+  say('| figure | measured | target | detail |');
+  say('| --- | --- | --- | --- |');
+  say(
+    `| r1 cached list ÷ bare Express, same bytes | ${r1.ratio.toFixed(2)} | ≥ 0.70 | app ${rps(r1.app)} req/s, baseline ${rps(r1.baseline)} |`,
+  );
+  say(
+    `| r2 product page, caches off ÷ Express + pg | ${r2.ratio.toFixed(2)} | ≥ 0.80 | app ${rps(r2.app)} req/s, baseline ${rps(r2.baseline)} |`,
+  );
+  say(
+    `| r3 /users/me with token ÷ without auth | ${r3.ratio.toFixed(2)} | ≥ 0.85 | app ${rps(r3.app)} req/s, baseline ${rps(r3.baseline)} |`,
+  );
+  say(
+    `| race: 200 shoppers, stock 10 | ${race.created} × 201, ${race.conflicts} × 409, ${race.errors5xx} × 5xx | 10 / 190 / 0 | p99 ${race.p99Ms.toFixed(0)} ms (target ≤ 100), final stock ${race.finalStock} |`,
+  );
+  say(
+    `| search p95 (${products} products) | ${search.toFixed(1)} ms | ≤ 25 ms | 200 distinct catalog words, uncached |`,
+  );
+  say(`| app peak RSS | ${rss.toFixed(0)} MB | ≤ 250 MB | VmHWM of the app process |`);
+  say(`| ready | ${app.readyMs.toFixed(0)} ms | ≤ 2000 ms | process start → /ready 200 |`);
+  say('');
+  say(`r2 runs this SQL (app and baseline alike):\n${PRODUCT_DETAIL_SQL}`);
+  say(`logs: ${work}; ratios: r1 ${pct(r1.ratio)}, r2 ${pct(r2.ratio)}, r3 ${pct(r3.ratio)}`);
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        r1: Number(r1.ratio.toFixed(3)),
+        r2: Number(r2.ratio.toFixed(3)),
+        r3: Number(r3.ratio.toFixed(3)),
+        race: {
+          created: race.created,
+          conflicts: race.conflicts,
+          errors_5xx: race.errors5xx,
+          p99_ms: Number(race.p99Ms.toFixed(1)),
+        },
+        search_p95_ms: Number(search.toFixed(1)),
+        rss_mb: Number(rss.toFixed(0)),
+        ready_ms: Number(app.readyMs.toFixed(0)),
+      }),
+    );
+  }
+}
+
+main()
+  .then(() => killAll())
+  .catch((error: unknown) => {
+    console.error(error);
+    killAll();
+    process.exit(1);
+  });
+void ROOT;
