@@ -4,6 +4,7 @@
  * exit 0; exit 1 if draining outlasts SHUTDOWN_TIMEOUT_MS).
  */
 import type { Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { loadAdminPanel } from './admin/index.js';
 import { createApp } from './app.js';
 import { config } from './config.js';
@@ -19,7 +20,19 @@ async function closeRedis(): Promise<void> {
   redis.disconnect();
 }
 
-/** Stops accepting connections, drains in-flight requests, then closes PostgreSQL and Redis. */
+/** How long idle keep-alive connections stay open after the signal, for a request already on its way. */
+const IDLE_GRACE_MS = 1_000;
+
+/**
+ * Stops accepting connections, drains in-flight requests, then closes
+ * PostgreSQL and Redis.
+ *
+ * The listener closes at once, but idle keep-alive connections are kept for
+ * a short grace period: a client may already have sent its next request on
+ * one, and closing it then would lose that request. Every answer from now on
+ * says `Connection: close`, so those connections end after one more answer;
+ * whatever is still idle after the grace period is closed.
+ */
 async function shutdown(server: Server, signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down: draining in-flight requests');
   beginShutdown();
@@ -29,16 +42,23 @@ async function shutdown(server: Server, signal: string): Promise<void> {
   }, config.http.shutdownTimeoutMs);
   forced.unref();
 
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
+  // net.Server's close: stop listening without http.Server's immediate closing of idle connections.
+  const drained = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+  const graceEnds = Date.now() + Math.min(IDLE_GRACE_MS, config.http.shutdownTimeoutMs / 2);
+  while (Date.now() < graceEnds && (await openConnections(server)) > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  server.closeIdleConnections();
+  await drained;
   await Promise.allSettled([sequelize.close(), closeRedis()]);
   logger.info('shutdown complete');
   clearTimeout(forced);
   await flushLogs();
   process.exit(0);
 }
+
+const openConnections = (server: Server): Promise<number> =>
+  new Promise((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
 
 function main(): void {
   void connectRedis();

@@ -1,4 +1,5 @@
 import express from 'express';
+import { DatabaseError } from 'sequelize';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { errorHandler } from '../src/middleware/error-handler.js';
@@ -50,6 +51,35 @@ describe('problem responses', () => {
     const res = await request(ctx.app).get('/api/v1/categories/not-a-number');
     expectProblem(res, 422);
     expect(res.body.errors).toEqual([{ field: 'category_id', message: 'must be a whole number' }]);
+  });
+
+  it('503 with Retry-After when a pooled PostgreSQL connection drops under a query', async () => {
+    // The errors Sequelize raises when PostgreSQL restarts mid-request: no SQLSTATE, only the socket's story.
+    const app = express();
+    app.use(requestContext);
+    let failure: Error = new Error('unset');
+    app.get('/boom', () => {
+      throw failure;
+    });
+    app.use(errorHandler);
+    for (const message of [
+      'Connection terminated unexpectedly',
+      'read ECONNRESET',
+      'Client has encountered a connection error and is not queryable',
+    ]) {
+      failure = new DatabaseError(Object.assign(new Error(message), { sql: 'SELECT 1', parameters: [] }));
+      const res = await request(app).get('/boom');
+      expectProblem(res, 503);
+      expect(res.headers['retry-after']).toBe('5');
+    }
+    failure = new DatabaseError(
+      Object.assign(new Error('terminating connection due to administrator command'), {
+        code: '57P01',
+        sql: '',
+        parameters: [],
+      }),
+    );
+    expectProblem(await request(app).get('/boom'), 503);
   });
 
   it('500 without internals for an unexpected error', async () => {

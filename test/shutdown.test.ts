@@ -60,6 +60,29 @@ describe('SIGTERM', () => {
     expect(server.stderr()).toBe('');
   });
 
+  it('still answers a request sent on an idle keep-alive connection just after the signal', async () => {
+    server = await startServer();
+    const socket = await opened(server.port);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const ask = () => socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+
+    ask();
+    for (let i = 0; i < 50 && !received.includes('"status":"ok"'); i += 1) await new Promise((r) => setTimeout(r, 20));
+    expect(received).toMatch(/Connection: keep-alive/i);
+    received = '';
+
+    // The connection is idle when the signal comes; the client's next request is already on its way.
+    server.child.kill('SIGTERM');
+    await waitForLog(server, 'shutting down: draining in-flight requests');
+    ask();
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(received).toMatch(/\r\nConnection: close\r\n/i);
+    expect(await server.exited).toBe(0);
+  });
+
   it('exits 0 promptly when idle', async () => {
     server = await startServer();
     const started = performance.now();

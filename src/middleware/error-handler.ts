@@ -57,7 +57,7 @@ function toAppError(error: unknown): AppError | undefined {
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new BadRequestError('The request body encoding is not supported.', 'unsupported-encoding');
   }
-  if (error instanceof ConnectionError || isPoolTimeout(error)) {
+  if (error instanceof ConnectionError || databaseUnavailable(error)) {
     return new ServiceUnavailableError('The database is unavailable. Try again shortly.');
   }
   if (error instanceof UniqueConstraintError) return new ConflictError('This conflicts with an existing record.');
@@ -80,11 +80,22 @@ function unstorableInput(error: unknown): string | undefined {
   return undefined;
 }
 
-function isPoolTimeout(error: unknown): boolean {
+/** Socket-level failures of a pooled connection whose server went away. */
+const LOST_CONNECTION = /Connection terminated|not queryable|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up/;
+
+/**
+ * True for every way PostgreSQL can be unreachable mid-request: no pool
+ * connection in time, a statement cancelled by its timeout, the server
+ * shutting down or crashing (SQLSTATE 57P01-57P03, class 08), or a pooled
+ * connection dropped under a query (no SQLSTATE at all, only a socket error).
+ */
+function databaseUnavailable(error: unknown): boolean {
   if (!(error instanceof SequelizeError)) return false;
-  const code = (error as { parent?: { code?: string } }).parent?.code;
-  // 57014: statement cancelled by statement_timeout; 57P01: admin shutdown (server restarting).
-  return error.name === 'SequelizeConnectionAcquireTimeoutError' || code === '57014' || code === '57P01';
+  if (error.name === 'SequelizeConnectionAcquireTimeoutError') return true;
+  const parent = (error as { parent?: { code?: string; message?: string } }).parent;
+  const code = parent?.code ?? '';
+  if (code === '57014' || code.startsWith('57P') || code.startsWith('08')) return true;
+  return LOST_CONNECTION.test(`${code} ${parent?.message ?? error.message}`);
 }
 
 /** Express error middleware: the last `app.use` of the app. */

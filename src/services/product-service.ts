@@ -60,17 +60,32 @@ async function loadProductPage(query: Required<Pick<ProductQuery, 'page' | 'page
     query.sort === undefined && searching
       ? `ts_rank_cd(p.search_vector, websearch_to_tsquery('english', $${bind.indexOf(query.q) + 1})) DESC, p.id DESC`
       : ORDER_BY[query.sort ?? 'newest'];
-  const offset = (query.page - 1) * query.page_size;
-  const [items, [{ total }]] = await Promise.all([
-    sequelize.query<ProductSummary>(
-      `SELECT ${SUMMARY_COLUMNS} FROM products p WHERE ${where} ORDER BY ${orderBy}
-       LIMIT ${query.page_size} OFFSET ${offset}`,
+  const page = `ORDER BY ${orderBy} LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`;
+  const count = () =>
+    sequelize
+      .query<{ total: number }>(`SELECT count(*)::int AS total FROM products p WHERE ${where}`, {
+        bind,
+        type: QueryTypes.SELECT,
+      })
+      .then((rows) => rows[0]?.total ?? 0);
+
+  if (searching) {
+    // A search reads every match anyway (to rank them): count them in the same pass.
+    const rows = await sequelize.query<ProductSummary & { total: number }>(
+      `SELECT ${SUMMARY_COLUMNS}, count(*) OVER ()::int AS total FROM products p WHERE ${where} ${page}`,
       { bind, type: QueryTypes.SELECT },
-    ),
-    sequelize.query<{ total: number }>(`SELECT count(*)::int AS total FROM products p WHERE ${where}`, {
+    );
+    const total = rows[0]?.total ?? (query.page > 1 ? await count() : 0);
+    const items = rows.map(({ total: _total, ...item }) => item);
+    return { items, total, page: query.page, page_size: query.page_size };
+  }
+  // Without a search the page is an early-stopping index scan; the count is a second query.
+  const [items, total] = await Promise.all([
+    sequelize.query<ProductSummary>(`SELECT ${SUMMARY_COLUMNS} FROM products p WHERE ${where} ${page}`, {
       bind,
       type: QueryTypes.SELECT,
-    }) as Promise<[{ total: number }]>,
+    }),
+    count(),
   ]);
   return { items, total, page: query.page, page_size: query.page_size };
 }
