@@ -58,7 +58,10 @@ export function watchProblems(page: Page): string[] {
     }
   });
   page.on('requestfailed', (request) => {
-    if (!OFFLINE_NOISE.test(new URL(request.url()).host)) problems.push(`request failed: ${request.url()}`);
+    // A request the page itself abandoned (it navigated away) is not a failure of the server.
+    if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    if (!OFFLINE_NOISE.test(new URL(request.url()).host))
+      problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
   });
   return problems;
 }

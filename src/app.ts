@@ -3,13 +3,14 @@
  * the server entry share exactly the same stack.
  */
 import express, { type Express, type RequestHandler } from 'express';
-import { adminPanel, sameOriginOnly } from './admin/index.js';
+import { adminPanel, sameOriginOnly, singleQueryValues } from './admin/index.js';
 import { limitAuthRequests } from './auth/rate-limits.js';
 import { config } from './config.js';
 import { PRIVATE } from './controllers/cache-policy.js';
 import { docsRouter } from './docs/index.js';
 import { RegisterRoutes } from './generated/routes.js';
 import { isShuttingDown } from './lifecycle.js';
+import { guardBody } from './middleware/body-guard.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { metricsHandler } from './middleware/metrics.js';
 import { requestContext } from './middleware/request-context.js';
@@ -54,10 +55,11 @@ export function createApp({ routes = RegisterRoutes }: AppOptions = {}): Express
   app.get('/metrics', metricsHandler);
   app.use(docsRouter());
   // AdminJS parses its own bodies: it must come before the JSON parser.
-  app.use('/admin', sameOriginOnly, adminPanel);
+  app.use('/admin', sameOriginOnly, singleQueryValues, adminPanel);
 
   app.use(express.json({ limit: config.http.jsonBodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }));
+  app.use(guardBody);
   // API answers are personal or fresh unless a public catalog endpoint says otherwise.
   app.use('/api', noStore);
   app.use('/api/v1/auth', limitAuthRequests);

@@ -7,7 +7,7 @@
  * from policies.ts.
  */
 import { Resource } from '@adminjs/sequelize';
-import { type ActionContext, ValidationError, flat } from 'adminjs';
+import { type ActionContext, type BaseRecord, type Filter, ValidationError, flat } from 'adminjs';
 import {
   BaseError,
   ForeignKeyConstraintError,
@@ -24,6 +24,16 @@ import { type Change, type Row, policyFor } from './policies.js';
 
 /** Columns no form may set, whatever it posts. */
 const NEVER_FROM_FORMS = ['id', 'created_at', 'updated_at', 'password_hash'];
+
+/** True for ids our tables can hold: whole numbers 1..2147483647. */
+const isRowId = (id: unknown): boolean =>
+  /^\d{1,10}$/.test(String(id)) && Number(id) >= 1 && Number(id) <= 2_147_483_647;
+
+/** A finite whole number within bounds, or the fallback. */
+const clamp = (value: unknown, min: number, max: number, fallback: number): number => {
+  const number = Number(value);
+  return Number.isFinite(number) ? Math.min(max, Math.max(min, Math.trunc(number))) : fallback;
+};
 
 /** The signed-in staff member's user id; an audited change without one is refused. */
 function adminIdOf(context?: ActionContext): number {
@@ -119,6 +129,56 @@ export class AuditedResource extends Resource {
   // A copy: `get({ plain: true })` alone returns the live dataValues, which an update then changes.
   private plain = (instance: Model): Row => ({ ...(instance.get({ plain: true }) as Row) });
 
+  /** A row as the panel may see it: through the model's toJSON (users drop their password hash). */
+  private serialised = (row: Row): Row => this.model.build(row, { isNewRecord: false, raw: true }).toJSON();
+
+  /** Records by id; an id that is not a whole number finds nothing (rather than reaching SQL as NaN). */
+  override async findById(id: unknown): Promise<Model | null> {
+    return isRowId(id) ? this.model.findByPk(Number(id)) : null;
+  }
+
+  /** Several records by id, ignoring ids that are not whole numbers. */
+  override async findMany(ids: unknown[]): Promise<BaseRecord[]> {
+    return super.findMany(ids.filter(isRowId).map(Number));
+  }
+
+  /**
+   * A list page, with whatever the query string said made safe first:
+   * filters on properties this resource does not have are dropped, a
+   * number filter that is not a finite number matches nothing, sorting is
+   * by a real column, paging is clamped.
+   */
+  override async find(
+    filter: Filter,
+    options: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } },
+  ) {
+    if (!this.saneFilter(filter)) return [];
+    const limit = clamp(options.limit, 1, 500, 20);
+    const offset = clamp(options.offset, 0, 1_000_000_000, 0);
+    const sortBy = options.sort?.sortBy && this.property(options.sort.sortBy) ? options.sort.sortBy : this.primaryKey();
+    const direction = options.sort?.direction === 'desc' ? 'desc' : 'asc';
+    return super.find(filter, { limit, offset, sort: { sortBy, direction } }) as Promise<BaseRecord[]>;
+  }
+
+  /** The count for a list page, with the same safety as `find`. */
+  override async count(filter: Filter): Promise<number> {
+    return this.saneFilter(filter) ? super.count(filter) : 0;
+  }
+
+  /** Drops filters on unknown properties; false when a number filter cannot match any row. */
+  private saneFilter(filter: Filter | undefined): boolean {
+    if (!filter) return true;
+    for (const [path, item] of Object.entries(filter.filters)) {
+      if (!item.property) {
+        delete filter.filters[path];
+        continue;
+      }
+      const numeric = ['number', 'float', 'reference', 'id'].includes(item.property.type());
+      if (numeric && typeof item.value === 'string' && !Number.isFinite(Number(item.value))) return false;
+    }
+    return true;
+  }
+
   /** Creates a record (audited as "create"). */
   override async create(params: Record<string, unknown>, context?: ActionContext): Promise<Row> {
     const change = await this.audited(context, async (transaction) => {
@@ -128,14 +188,16 @@ export class AuditedResource extends Resource {
       const after = this.plain(instance);
       return { action: 'create', id: String(after.id), before: null, after };
     });
-    return change.after!;
+    return this.serialised(change.after!);
   }
 
   /** Updates a record (audited as "edit", with each changed field's old and new value). */
   override async update(id: string | number, params: Record<string, unknown>, context?: ActionContext): Promise<Row> {
     const change = await this.audited(context, async (transaction) => {
-      const instance = await this.model.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
-      if (!instance) throw new ValidationError({}, { message: `Record ${id} no longer exists.` });
+      const instance = isRowId(id)
+        ? await this.model.findByPk(Number(id), { transaction, lock: transaction.LOCK.UPDATE })
+        : null;
+      if (!instance) throw new ValidationError({}, { message: `Record ${String(id)} does not exist.` });
       const before = this.plain(instance);
       const values = this.formValues(params);
       const prepared = (await policyFor(this.name()).prepare?.(values, before)) ?? values;
@@ -144,13 +206,15 @@ export class AuditedResource extends Resource {
       await instance.reload({ transaction });
       return { action: 'edit', id: String(id), before, after: this.plain(instance) };
     });
-    return change.after!;
+    return this.serialised(change.after!);
   }
 
   /** Deletes (or, where the policy says so, archives) one record in `transaction`. */
   private async removeOne(id: string | number, action: string, transaction: Transaction): Promise<Change> {
-    const instance = await this.model.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
-    if (!instance) throw new ValidationError({}, { message: `Record ${id} no longer exists.` });
+    const instance = isRowId(id)
+      ? await this.model.findByPk(Number(id), { transaction, lock: transaction.LOCK.UPDATE })
+      : null;
+    if (!instance) throw new ValidationError({}, { message: `Record ${String(id)} does not exist.` });
     const before = this.plain(instance);
     const kept = await policyFor(this.name()).softDelete?.(before, transaction);
     if (kept) return { action: 'archive', id: String(id), before, after: kept };

@@ -40,6 +40,18 @@ export const sameOriginOnly: RequestHandler = (req, _res, next) => {
   return host === req.headers.host ? next() : refuse();
 };
 
+/**
+ * AdminJS reads its query parameters (sortBy, direction, page, filters…) as
+ * single strings; a repeated parameter arrives as an array and would crash
+ * it. Keep the last value of each.
+ */
+export const singleQueryValues: RequestHandler = (req, _res, next) => {
+  for (const [name, value] of Object.entries(req.query)) {
+    if (Array.isArray(value)) req.query[name] = value[value.length - 1];
+  }
+  next();
+};
+
 /** The /admin middleware: CSRF check, then the (lazily loaded) AdminJS router. */
 export const adminPanel: RequestHandler = (req, res, next) => {
   loadAdminPanel().then(

@@ -27,6 +27,17 @@ const off = { isAccessible: false, isVisible: false };
 /** For tables only the services write (carts, order lines) and the append-only audit log. */
 const readOnly = { new: off, edit: off, delete: off, bulkDelete: off };
 
+/**
+ * The record to edit is the one in the URL: a posted `id` field would
+ * otherwise replace it (AdminJS merges the form into the record first).
+ */
+const editTheRecordInTheUrl = {
+  before: (request: ActionRequest) => {
+    if (request.payload) delete request.payload.id;
+    return request;
+  },
+};
+
 /** Puts the order's lines into the record so the OrderItems component can show them. */
 async function withOrderItems(response: RecordActionResponse, _request: ActionRequest, context: ActionContext) {
   const order = context.record ? await readOrder(Number(context.record.id())) : undefined;
@@ -51,7 +62,7 @@ export function resources(components: ResourceComponents): ResourceWithOptions[]
           sales_count: shownNotEdited,
         },
         sort: { sortBy: 'id', direction: 'desc' },
-        actions: { bulkDelete: bulkDeleteAll },
+        actions: { edit: editTheRecordInTheUrl, bulkDelete: bulkDeleteAll },
       },
     },
     {
@@ -61,7 +72,7 @@ export function resources(components: ResourceComponents): ResourceWithOptions[]
         listProperties: ['id', 'name', 'sort_order', 'updated_at'],
         properties: { description: { type: 'textarea' } },
         sort: { sortBy: 'sort_order', direction: 'asc' },
-        actions: { bulkDelete: bulkDeleteAll },
+        actions: { edit: editTheRecordInTheUrl, bulkDelete: bulkDeleteAll },
       },
     },
     {
@@ -142,7 +153,7 @@ export function resources(components: ResourceComponents): ResourceWithOptions[]
           role: { availableValues: ['customer', 'admin'].map((value) => ({ value, label: value })) },
         },
         sort: { sortBy: 'id', direction: 'desc' },
-        actions: { bulkDelete: bulkDeleteAll },
+        actions: { edit: editTheRecordInTheUrl, bulkDelete: bulkDeleteAll },
       },
     },
     {

@@ -4,7 +4,12 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ValidateError } from '@tsoa/runtime';
-import { BaseError as SequelizeError, ConnectionError, UniqueConstraintError } from 'sequelize';
+import {
+  BaseError as SequelizeError,
+  ConnectionError,
+  UniqueConstraintError,
+  ValidationError as ModelValidationError,
+} from 'sequelize';
 import { config } from '../config.js';
 import { logger } from '../logger.js';
 import {
@@ -61,6 +66,12 @@ function toAppError(error: unknown): AppError | undefined {
     return new ServiceUnavailableError('The database is unavailable. Try again shortly.');
   }
   if (error instanceof UniqueConstraintError) return new ConflictError('This conflicts with an existing record.');
+  // A model rule the request schema let through (e.g. an e-mail address the schema's pattern accepts).
+  if (error instanceof ModelValidationError) {
+    return new ValidationError(error.errors.map((item) => ({ field: item.path ?? 'body', message: item.message })));
+  }
+  const clientError = httpClientError(error);
+  if (clientError) return clientError;
   const invalidData = unstorableInput(error);
   if (invalidData) return new ValidationError([], invalidData);
   return undefined;
@@ -78,6 +89,26 @@ function unstorableInput(error: unknown): string | undefined {
   if (code === '22003') return 'A number in the request is out of range.';
   if (code === '22P02' || code === '22007' || code === '22008') return 'A value in the request has an invalid format.';
   return undefined;
+}
+
+const CLIENT_ERROR_SLUGS: Record<number, [string, string]> = {
+  400: ['bad-request', 'Bad request'],
+  413: ['payload-too-large', 'Payload too large'],
+  415: ['unsupported-media-type', 'Unsupported media type'],
+};
+
+/**
+ * Client errors raised by Express and body-parser before any route runs (a
+ * malformed %-escape in the path, a body that cannot be decompressed, too
+ * many form fields): they carry their own 4xx status and a safe message.
+ */
+function httpClientError(error: unknown): AppError | undefined {
+  const { status, expose, message } = error as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  // Express marks an undecodable path parameter as a 400 URIError; http-errors mark safe ones `expose`.
+  if (expose !== true && !(error instanceof URIError)) return undefined;
+  const [slug, title] = CLIENT_ERROR_SLUGS[status] ?? ['bad-request', 'Bad request'];
+  return new AppError(status, slug, title, typeof message === 'string' ? message : title);
 }
 
 /** Socket-level failures of a pooled connection whose server went away. */

@@ -17,6 +17,12 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare is_active: CreationOptional<boolean>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
+
+  /** Serialised users (the admin panel's records, logs, any JSON) never carry the password hash. */
+  override toJSON<T extends object>(): T {
+    const { password_hash: _hash, ...rest } = this.get({ plain: true });
+    return rest as T;
+  }
 }
 
 User.init(

@@ -8,8 +8,8 @@ import { isWebUrl } from '../lib/urls.js';
 /** 3–50 letters, digits, dots, dashes, underscores. */
 export const USERNAME = /^[A-Za-z0-9_.-]{3,50}$/;
 
-/** Digits, spaces, parentheses, dashes, optional leading +. */
-export const PHONE = /^\+?[0-9 ()-]{5,32}$/;
+/** 5–32 characters in all: digits, spaces, parentheses, dashes, optional leading + (as the API schema). */
+export const PHONE = /^(?=.{5,32}$)\+?[0-9 ()-]+$/;
 
 /** A positive amount with at most two decimals. */
 export function isPositiveMoney(value: unknown): void {
