@@ -32,12 +32,13 @@ COPY package.json .sequelizerc .env.example ./
 COPY db ./db
 COPY migrations ./migrations
 COPY seeders ./seeders
-COPY scripts/entrypoint.sh scripts/secrets.sh ./scripts/
+COPY scripts/entrypoint.sh scripts/secrets.sh scripts/serve.sh ./scripts/
 USER node
 EXPOSE 8000
 # Liveness only (no dependency checks); no curl in the slim image, so use node.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "require('http').get('http://127.0.0.1:'+(process.env.PORT||8000)+'/health',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
 # entrypoint.sh: secrets (when SECRETS_DIR is set), migrate + seed, then
-# `exec node dist/server.js`, which handles SIGTERM with a graceful shutdown.
+# scripts/serve.sh (`exec node --max-old-space-size=… dist/server.js`), which
+# handles SIGTERM with a graceful shutdown.
 CMD ["sh", "scripts/entrypoint.sh"]

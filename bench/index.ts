@@ -61,15 +61,18 @@ async function prepareDatabase(): Promise<void> {
   await run(process.execPath, ['--import', 'tsx', 'scripts/seed-bulk.ts', '--products', String(products)], seedEnv);
 }
 
-/** The app from dist/, with extra environment. */
+/** The app from dist/ as production starts it (scripts/serve.sh), with extra environment. */
 const startApp = (name: string, extra: NodeJS.ProcessEnv = {}): Promise<Server> =>
-  startServer(process.execPath, ['dist/server.js'], { ...env, ...extra }, join(work, `${name}.log`));
+  startServer('sh', ['scripts/serve.sh'], { ...env, ...extra }, join(work, `${name}.log`));
+
+/** The same V8 heap limit as scripts/serve.sh gives the app, so garbage collection weighs the same on both sides. */
+const HEAP_FLAG = `--max-old-space-size=${process.env.NODE_MAX_OLD_SPACE_MB ?? '192'}`;
 
 /** A baseline process (bench/baseline-server.ts). */
 const startBaseline = (kind: string, extraArgs: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<Server> =>
   startServer(
     process.execPath,
-    ['--import', 'tsx', 'bench/baseline-server.ts', kind, '{port}', ...extraArgs],
+    [HEAP_FLAG, '--import', 'tsx', 'bench/baseline-server.ts', kind, '{port}', ...extraArgs],
     { ...env, ...extraEnv },
     join(work, `baseline-${kind}.log`),
     kind === 'static' ? '/api/v1/products' : kind === 'pg' ? '/api/v1/products/1' : '/health',

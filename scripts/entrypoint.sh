@@ -3,7 +3,7 @@
 # after building; the Docker image runs it as its command):
 #   1. with SECRETS_DIR set, create any missing secret once and keep it there;
 #   2. wait for PostgreSQL, migrate and seed (under an advisory lock);
-#   3. exec the server, so it receives SIGTERM directly.
+#   3. exec the server (scripts/serve.sh), so it receives SIGTERM directly.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -13,4 +13,4 @@ if [ -n "${SECRETS_DIR:-}" ]; then
 fi
 
 node db/migrate-and-seed.cjs
-exec node dist/server.js
+exec sh scripts/serve.sh

@@ -101,6 +101,18 @@ describe('checkout', () => {
     expect(await stockOf(kite.id)).toBe(10);
   });
 
+  it('answers 422 when the total would not fit an order, changing nothing', async () => {
+    const category = await createCategory();
+    const yacht = await createProduct(category.id, { name: 'Yacht', price: '9999999999.99', stock: 5 });
+    const { user, tokens } = await userWithTokens(ctx.app);
+    await addToCart(ctx.app, tokens.access_token, yacht.id, 2);
+    const res = await checkoutRequest(ctx.app, tokens.access_token).expect(422);
+    expect(res.body.detail).toContain('larger than an order can hold');
+    expect(await stockOf(yacht.id)).toBe(5);
+    expect(await Order.count()).toBe(0);
+    expect(await Cart.count({ where: { user_id: user.id } })).toBe(1);
+  });
+
   it('refuses a missing, blank or oversized address and unknown fields with 422, changing nothing', async () => {
     const { kite, user, token } = await shop();
     await addToCart(ctx.app, token, kite.id, 1);

@@ -4,11 +4,11 @@
  * Idempotency-Key.
  */
 import { createHash } from 'node:crypto';
-import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
+import { QueryTypes, UniqueConstraintError } from 'sequelize';
 import { sequelize } from '../db.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { logger } from '../logger.js';
-import { MAX_CENTS, formatCents, toCents } from '../lib/money.js';
+import { MAX_CENTS, formatCents } from '../lib/money.js';
 import { key, redis } from '../redis.js';
 import type { CheckoutRequest, OrderItemOut, OrderOut, StockShortage } from '../schemas/order.js';
 import { invalidateCarts } from './cart-service.js';
@@ -20,16 +20,6 @@ import { withRetry } from './transactions.js';
 export interface CheckoutResult {
   order: OrderOut;
   replayed: boolean;
-}
-
-/** A cart line with its (locked) product. */
-interface LineRow {
-  product_id: number;
-  quantity: number;
-  name: string;
-  price: string;
-  stock: number;
-  archived: boolean;
 }
 
 /** How long a checkout may hold its Idempotency-Key before another request may take it over. */
@@ -64,26 +54,85 @@ async function previousOrder(
 }
 
 /**
- * The checkout transaction itself, in three statements so that the
- * products stay locked as briefly as possible: lock, (check in memory),
- * write everything, and the commit.
+ * The whole checkout as ONE statement, so the products are locked only while
+ * PostgreSQL runs it (never while a round trip waits on this process):
+ *
+ * - `cart` locks the cart's rows and their products' rows, in product id
+ *   order (two checkouts of one cart run one after the other; checkouts over
+ *   the same products cannot deadlock) and, having waited for a lock, sees
+ *   the latest stock;
+ * - only if every line is available (and the cart is not empty) do the other
+ *   parts run: take the stock, store the order with its exact NUMERIC total,
+ *   snapshot names and prices into its lines, empty the cart.
+ *
+ * The CHECK (stock >= 0) stays as the last line of defence.
  */
-async function placeOrder(
-  userId: number,
-  input: CheckoutRequest,
-  idempotency: { key: string; fingerprint: string } | undefined,
-  transaction: Transaction,
-): Promise<OrderOut> {
-  // Locks the cart's rows and their products' rows, in product id order: two checkouts of one
-  // cart run one after the other, and checkouts over the same products cannot deadlock.
-  const lines = await sequelize.query<LineRow>(
-    `SELECT c.product_id, c.quantity, p.name, p.price, p.stock, p.archived
-       FROM carts c JOIN products p ON p.id = c.product_id
-      WHERE c.user_id = $1
-      ORDER BY c.product_id
-        FOR UPDATE`,
-    { bind: [userId], type: QueryTypes.SELECT, transaction },
-  );
+/** The largest total an order's NUMERIC(12,2) column holds. */
+const MAX_TOTAL = formatCents(MAX_CENTS);
+
+const CHECKOUT_SQL = `
+WITH cart AS (
+  SELECT c.product_id, c.quantity, p.name, p.price, p.stock, p.archived
+    FROM carts c JOIN products p ON p.id = c.product_id
+   WHERE c.user_id = $1
+   ORDER BY c.product_id
+     FOR UPDATE
+),
+verdict AS (
+  SELECT count(*) > 0 AND bool_and(NOT archived AND stock >= quantity)
+           AND sum(price * quantity) <= ${MAX_TOTAL} AS go,
+         sum(price * quantity) AS total
+    FROM cart
+),
+stock AS (
+  UPDATE products p SET stock = p.stock - cart.quantity, updated_at = now()
+    FROM cart, verdict WHERE verdict.go AND p.id = cart.product_id
+),
+placed AS (
+  INSERT INTO orders (user_id, total_amount, status, shipping_address, idempotency_key,
+                      idempotency_fingerprint, created_at, updated_at)
+  SELECT $1, verdict.total, 'pending', $2, $3, $4, now(), now() FROM verdict WHERE verdict.go
+  RETURNING id, status, total_amount, shipping_address, created_at, updated_at,
+            paid_at, shipped_at, completed_at, cancelled_at
+),
+lines AS (
+  INSERT INTO order_items (order_id, product_id, product_name, quantity, price, subtotal)
+  SELECT placed.id, cart.product_id, cart.name, cart.quantity, cart.price, cart.price * cart.quantity
+    FROM placed, cart
+),
+emptied AS (
+  DELETE FROM carts WHERE user_id = $1 AND EXISTS (SELECT 1 FROM placed)
+)
+SELECT (SELECT coalesce(json_agg(json_build_object(
+          'product_id', product_id, 'name', name, 'quantity', quantity, 'price', price::text,
+          'subtotal', (price * quantity)::text,
+          'available', CASE WHEN archived THEN 0 ELSE stock END) ORDER BY product_id), '[]') FROM cart) AS lines,
+       (SELECT total > ${MAX_TOTAL} FROM verdict) AS too_large,
+       placed.*
+  FROM (SELECT 1) AS one LEFT JOIN placed ON true`;
+
+/** A cart line as the checkout statement saw it (locked, latest stock). */
+interface CheckedLine {
+  product_id: number;
+  name: string;
+  quantity: number;
+  price: string;
+  subtotal: string;
+  available: number;
+}
+
+/**
+ * The cart as it stands, without locking anything: when a line is already
+ * short, the checkout is refused here, so a crowd that arrives after the last
+ * unit is gone never queues for the products' row locks.
+ */
+const PRECHECK_SQL = `
+SELECT c.product_id, c.quantity, p.name, CASE WHEN p.archived THEN 0 ELSE p.stock END AS available
+  FROM carts c JOIN products p ON p.id = c.product_id
+ WHERE c.user_id = $1
+ ORDER BY c.product_id`;
+
+function refuse(lines: Pick<CheckedLine, 'product_id' | 'name' | 'quantity' | 'available'>[]): never {
   if (lines.length === 0) {
     throw new ValidationError(
       [{ field: 'cart', message: 'is empty' }],
@@ -91,66 +140,58 @@ async function placeOrder(
     );
   }
   const shortages: StockShortage[] = lines
+    .filter((line) => line.available < line.quantity)
     .map((line) => ({
       product_id: line.product_id,
       name: line.name,
       requested: line.quantity,
-      available: line.archived ? 0 : line.stock,
-    }))
-    .filter((line) => line.available < line.requested);
-  if (shortages.length > 0) {
-    const names = shortages.map((s) => `${s.name} (${s.available} available, ${s.requested} wanted)`).join('; ');
-    throw new ConflictError(`Not enough stock for: ${names}.`, { products: shortages });
-  }
+      available: line.available,
+    }));
+  const names = shortages.map((s) => `${s.name} (${s.available} available, ${s.requested} wanted)`).join('; ');
+  throw new ConflictError(`Not enough stock for: ${names}.`, { products: shortages });
+}
 
+/** Runs the checkout statement and turns its answer into the order, a 422 (empty cart) or a 409 (short stock). */
+async function placeOrder(
+  userId: number,
+  input: CheckoutRequest,
+  idempotency: { key: string; fingerprint: string } | undefined,
+): Promise<OrderOut> {
+  const seen = await sequelize.query<Pick<CheckedLine, 'product_id' | 'name' | 'quantity' | 'available'>>(
+    PRECHECK_SQL,
+    {
+      bind: [userId],
+      type: QueryTypes.SELECT,
+    },
+  );
+  if (seen.length === 0 || seen.some((line) => line.available < line.quantity)) refuse(seen);
+
+  // One row: the checked lines, and the order's columns (all null when nothing was placed).
+  const [result] = await sequelize.query<{ lines: CheckedLine[]; too_large: boolean | null } & Omit<OrderOut, 'items'>>(
+    CHECKOUT_SQL,
+    {
+      bind: [userId, input.shipping_address, idempotency?.key ?? null, idempotency?.fingerprint ?? null],
+      type: QueryTypes.SELECT,
+    },
+  );
+  const lines = result?.lines ?? [];
+  // Nothing placed: the cart emptied meanwhile (another tab) or a line fell short (another shopper).
+  if (result?.too_large) {
+    throw new ValidationError(
+      [{ field: 'cart', message: 'total is larger than an order can hold' }],
+      'The cart total is larger than an order can hold (9,999,999,999.99).',
+    );
+  }
+  if (!result?.id) refuse(lines);
   const items: OrderItemOut[] = lines.map((line) => ({
     product_id: line.product_id,
     product_name: line.name,
     price: line.price,
     quantity: line.quantity,
-    subtotal: formatCents(toCents(line.price) * line.quantity),
+    subtotal: line.subtotal,
   }));
-  const totalCents = items.reduce((sum, item) => sum + toCents(item.subtotal), 0);
-  if (totalCents > MAX_CENTS) {
-    throw new ValidationError([{ field: 'cart', message: 'total is larger than an order can hold' }]);
-  }
-
-  // One statement: take the stock, store the order and its lines, empty the cart.
-  const [order] = await sequelize.query<Omit<OrderOut, 'items'>>(
-    `WITH stock AS (
-       UPDATE products p SET stock = p.stock - v.quantity, updated_at = now()
-         FROM unnest($6::int[], $8::int[]) AS v(id, quantity) WHERE p.id = v.id),
-     placed AS (
-       INSERT INTO orders (user_id, total_amount, status, shipping_address, idempotency_key,
-                           idempotency_fingerprint, created_at, updated_at)
-       VALUES ($1, $2, 'pending', $3, $4, $5, now(), now())
-       RETURNING id, status, total_amount, shipping_address, created_at, updated_at,
-                 paid_at, shipped_at, completed_at, cancelled_at),
-     lines AS (
-       INSERT INTO order_items (order_id, product_id, product_name, quantity, price, subtotal)
-       SELECT placed.id, v.product_id, v.product_name, v.quantity, v.price, v.subtotal
-         FROM placed, unnest($6::int[], $7::text[], $8::int[], $9::numeric[], $10::numeric[])
-           AS v(product_id, product_name, quantity, price, subtotal)),
-     emptied AS (DELETE FROM carts WHERE user_id = $1)
-     SELECT * FROM placed`,
-    {
-      bind: [
-        userId,
-        formatCents(totalCents),
-        input.shipping_address,
-        idempotency?.key ?? null,
-        idempotency?.fingerprint ?? null,
-        items.map((item) => item.product_id),
-        items.map((item) => item.product_name),
-        items.map((item) => item.quantity),
-        items.map((item) => item.price),
-        items.map((item) => item.subtotal),
-      ],
-      type: QueryTypes.SELECT,
-      transaction,
-    },
-  );
-  return { ...order!, items }; // INSERT … RETURNING always returns the row
+  const { lines: _lines, too_large: _tooLarge, ...order } = result;
+  return { ...order, items };
 }
 
 /** Takes the key for this request in Redis; false when another request holds it. Redis down: proceed (the database still guarantees one order). */
@@ -203,9 +244,7 @@ export async function checkout(
     }
   }
   try {
-    const order = await withRetry(() =>
-      sequelize.transaction((transaction) => placeOrder(userId, input, idempotency, transaction)),
-    );
+    const order = await withRetry(() => placeOrder(userId, input, idempotency));
     await invalidateCarts([userId]);
     await invalidateStock(order.items.map((item) => item.product_id));
     return { order, replayed: false };
