@@ -8,13 +8,14 @@
  * Usage: tsx bench/baseline-server.ts <kind> <port> [body-file]
  */
 import { readFileSync } from 'node:fs';
+import { type RequestListener, createServer } from 'node:http';
 import express from 'express';
 import pg from 'pg';
 
 const [kind, portText, bodyFile] = process.argv.slice(2);
 const port = Number(portText);
 
-async function server(): Promise<express.Express> {
+async function server(): Promise<RequestListener> {
   if (kind === 'static') {
     const body = readFileSync(bodyFile!, 'utf8');
     const app = express();
@@ -40,16 +41,16 @@ async function server(): Promise<express.Express> {
     return app;
   }
   if (kind === 'no-auth') {
-    const { createApp } = await import('../src/app.js');
+    const { createRequestListener } = await import('../src/app.js');
     const { connectRedis } = await import('../src/redis.js');
     const { RegisterRoutes } = (await import(new URL('./generated/routes.js', import.meta.url).href)) as {
       RegisterRoutes: (app: express.Express) => void;
     };
     await connectRedis();
-    return createApp({ routes: RegisterRoutes });
+    return createRequestListener({ routes: RegisterRoutes });
   }
   throw new Error(`unknown baseline ${kind}`);
 }
 
-const app = await server();
-app.listen(port, '127.0.0.1', () => console.log(JSON.stringify({ msg: 'listening', port })));
+const listener = await server();
+createServer(listener).listen(port, '127.0.0.1', () => console.log(JSON.stringify({ msg: 'listening', port })));

@@ -1,11 +1,12 @@
 /**
  * The authentication module of the benchmark's r3 baseline: the same app,
- * routes and handlers, but "authentication" only loads the caller's row (the
- * query real authentication makes too), with no token check and no Redis.
- * Never used by the app itself.
+ * routes and handlers, but "authentication" only loads the caller's row the
+ * way real authentication does (cached in Redis, PostgreSQL on a miss), with
+ * no token check and no token state. Never used by the app itself.
  */
 import type { Request } from 'express';
-import { type AuthenticatedUser, loadCaller } from '../src/auth/authentication.js';
+import type { AuthenticatedUser } from '../src/auth/authentication.js';
+import { loadCaller } from '../src/auth/caller.js';
 
 const userId = Number(process.env.BENCH_USER_ID);
 

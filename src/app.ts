@@ -2,13 +2,15 @@
  * Builds the Express application without listening, so tests (supertest) and
  * the server entry share exactly the same stack.
  */
-import express, { type Express, type RequestHandler } from 'express';
+import type { RequestListener } from 'node:http';
+import express, { type Express, type RequestHandler, type Response } from 'express';
 import { adminPanel, sameOriginOnly, singleQueryValues } from './admin/index.js';
 import { limitAuthRequests } from './auth/rate-limits.js';
 import { config } from './config.js';
 import { PRIVATE } from './controllers/cache-policy.js';
 import { docsRouter } from './docs/index.js';
 import { RegisterRoutes } from './generated/routes.js';
+import { withHotResponses } from './http/hot-responses.js';
 import { isShuttingDown } from './lifecycle.js';
 import { guardBody } from './middleware/body-guard.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
@@ -19,15 +21,15 @@ import { securityHeaders } from './middleware/security-headers.js';
 /**
  * While the server drains, every response (including those of requests that
  * began before the signal) tells keep-alive clients to reconnect elsewhere.
+ * Installed once on the app's response prototype, so it costs nothing per request.
  */
-const closeConnectionsWhileDraining: RequestHandler = (_req, res, next) => {
-  const writeHead = res.writeHead.bind(res);
-  res.writeHead = ((...args: Parameters<typeof writeHead>) => {
-    if (isShuttingDown()) res.setHeader('Connection', 'close');
-    return writeHead(...args);
-  }) as typeof writeHead;
-  next();
-};
+function closeConnectionsWhileDraining(app: Express): void {
+  const { writeHead } = app.response;
+  app.response.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
+    if (isShuttingDown()) this.setHeader('Connection', 'close');
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+}
 
 const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', PRIVATE);
@@ -48,9 +50,10 @@ export function createApp({ routes = RegisterRoutes }: AppOptions = {}): Express
   // Flat query strings only (no nested objects): faster, and nothing in the API needs more.
   app.set('query parser', 'simple');
 
+  closeConnectionsWhileDraining(app);
+
   app.use(requestContext);
   app.use(securityHeaders);
-  app.use(closeConnectionsWhileDraining);
 
   app.get('/metrics', metricsHandler);
   app.use(docsRouter());
@@ -68,4 +71,9 @@ export function createApp({ routes = RegisterRoutes }: AppOptions = {}): Express
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+/** What the server runs: hot answers from the cache where possible (http/hot-responses.ts), the app for the rest. */
+export function createRequestListener(options: AppOptions = {}): RequestListener {
+  return withHotResponses(createApp(options));
 }

@@ -58,11 +58,30 @@ declare module 'ioredis' {
 /** JSON text known to encode a T: serialised once, sent as it is (see controllers/json.ts). */
 export type Json<T> = string & { readonly __json: T };
 
-const inFlight = new Map<string, Promise<string | undefined>>();
+/** Where a text from getOrLoadJson is cached. */
+export interface CacheEntry {
+  /** The Redis key holding exactly this text. */
+  key: string;
+  /** The cache's name (metric label). */
+  name: string;
+}
 
-const serialise = async <T>(load: () => Promise<T | undefined>): Promise<Json<T> | undefined> => {
+/** JSON text from getOrLoadJson, and where it is cached when it is. */
+export interface CachedJson<T> {
+  json: Json<T>;
+  /**
+   * Set when this very text is in Redis under `entry.key` (a hit, or a fill
+   * that was stored); absent when the cache is off, Redis failed, or the
+   * fill was dropped because the entry was invalidated meanwhile.
+   */
+  entry?: CacheEntry;
+}
+
+const inFlight = new Map<string, Promise<CachedJson<unknown> | undefined>>();
+
+const serialise = async <T>(load: () => Promise<T | undefined>): Promise<CachedJson<T> | undefined> => {
   const value = await load();
-  return value === undefined ? undefined : (JSON.stringify(value) as Json<T>);
+  return value === undefined ? undefined : { json: JSON.stringify(value) as Json<T> };
 };
 
 /**
@@ -76,7 +95,7 @@ export async function getOrLoadJson<T>(
   cacheKey: string,
   options: CacheOptions,
   load: () => Promise<T | undefined>,
-): Promise<Json<T> | undefined> {
+): Promise<CachedJson<T> | undefined> {
   if (!config.cache.enabled) return serialise(load);
   const genKey = generationKey(options.generation ?? cacheKey);
   let cached: string | null | undefined;
@@ -87,24 +106,64 @@ export async function getOrLoadJson<T>(
     cacheLookups.inc({ cache: options.name, result: 'error' });
     return serialise(load);
   }
-  if (cached !== null && cached !== undefined) {
+  return answer(cacheKey, options, load, cached ?? null, generation ?? null);
+}
+
+/** The answer to a lookup whose entry and generation were read: the hit, or a (shared) load and fill. */
+function answer<T>(
+  cacheKey: string,
+  options: CacheOptions,
+  load: () => Promise<T | undefined>,
+  cached: string | null,
+  generation: string | null,
+): Promise<CachedJson<T> | undefined> {
+  const entry: CacheEntry = { key: cacheKey, name: options.name };
+  if (cached !== null) {
     cacheLookups.inc({ cache: options.name, result: 'hit' });
-    return cached as Json<T>;
+    return Promise.resolve({ json: cached as Json<T>, entry });
   }
   cacheLookups.inc({ cache: options.name, result: 'miss' });
 
-  const pending = inFlight.get(cacheKey) as Promise<Json<T> | undefined> | undefined;
+  const pending = inFlight.get(cacheKey) as Promise<CachedJson<T> | undefined> | undefined;
   if (pending) return pending;
+  const genKey = generationKey(options.generation ?? cacheKey);
   const loading = (async () => {
-    const text = await serialise(load);
-    if (text !== undefined) {
-      const ttl = options.ttlSeconds ?? config.cache.ttlSeconds;
-      await redis.emporiumCacheFill(cacheKey, genKey, generation ?? '', text, ttl).catch(() => undefined);
-    }
-    return text;
+    const loaded = await serialise(load);
+    if (loaded === undefined) return undefined;
+    const ttl = options.ttlSeconds ?? config.cache.ttlSeconds;
+    const stored = await redis.emporiumCacheFill(cacheKey, genKey, generation ?? '', loaded.json, ttl).catch(() => 0);
+    return stored === 1 ? { ...loaded, entry } : loaded;
   })().finally(() => inFlight.delete(cacheKey));
   inFlight.set(cacheKey, loading);
   return loading;
+}
+
+/**
+ * Reads `keys` and a cache entry in ONE Redis round trip: returns the keys'
+ * values and the entry's JSON text (loaded and cached when it was missing;
+ * undefined when `load` finds nothing). For callers that need Redis anyway
+ * (authentication reads its token state here): a Redis failure is thrown,
+ * mapped by `onRedisError`, instead of falling back to the loader.
+ */
+export async function readWithCached<T>(
+  keys: string[],
+  cacheKey: string,
+  options: CacheOptions,
+  load: () => Promise<T | undefined>,
+  onRedisError: (error: unknown) => Error,
+): Promise<{ values: (string | null)[]; json: Json<T> | undefined }> {
+  const caching = config.cache.enabled;
+  let replies: (string | null)[];
+  try {
+    replies = await redis.mget(...keys, ...(caching ? [cacheKey, generationKey(options.generation ?? cacheKey)] : []));
+  } catch (error) {
+    throw onRedisError(error);
+  }
+  const values = replies.slice(0, keys.length);
+  const found = caching
+    ? await answer(cacheKey, options, load, replies[keys.length] ?? null, replies[keys.length + 1] ?? null)
+    : await serialise(load);
+  return { values, json: found?.json };
 }
 
 /**
@@ -113,7 +172,7 @@ export async function getOrLoadJson<T>(
  */
 export async function getOrLoad<T>(cacheKey: string, options: CacheOptions, load: () => Promise<T>): Promise<T> {
   if (!config.cache.enabled) return load();
-  const text = await getOrLoadJson<T>(cacheKey, options, load);
+  const text = (await getOrLoadJson<T>(cacheKey, options, load))?.json;
   if (text === undefined) return undefined as T;
   try {
     return JSON.parse(text) as T;

@@ -42,3 +42,44 @@ export function poolStats(): { size: number; available: number; using: number; w
     waiting: pool?.waiting ?? 0,
   };
 }
+
+/** Sequelize's query class for this dialect: turns a pg error into the matching Sequelize error. */
+const { Query } = (sequelize as unknown as { dialect: unknown }).dialect as {
+  Query: new (
+    connection: unknown,
+    db: Sequelize,
+    options: object,
+  ) => { formatError(error: Error, stack?: string): Error };
+};
+
+/** The part of a pooled pg client that `queryRows` uses. */
+interface PooledClient {
+  query(sql: string, params: readonly unknown[]): Promise<{ rows: unknown[] }>;
+  /** Set to make the pool drop a connection whose socket failed (Sequelize's own flag). */
+  _invalid?: boolean;
+}
+
+/**
+ * Runs one statement on a pooled connection and returns its rows, skipping
+ * Sequelize's per-query machinery (it costs about as much CPU as the query
+ * itself on a short read). Same pool, same connection settings (timeouts,
+ * type parsers), and failures come back as the same Sequelize errors (a
+ * unique violation is a UniqueConstraintError, …), so they are handled
+ * exactly like any other query's. For the hot single-statement paths;
+ * anything in a transaction goes through Sequelize.
+ */
+export async function queryRows<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  const connections = sequelize.connectionManager;
+  const client = (await connections.getConnection({ type: 'write' })) as unknown as PooledClient;
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } catch (error) {
+    const failure = error as Error & { code?: string; sql: string; parameters?: object };
+    if (failure.code === 'ECONNRESET') client._invalid = true;
+    failure.sql = sql;
+    failure.parameters = params;
+    throw new Query(client, sequelize, { logging: false }).formatError(failure);
+  } finally {
+    connections.releaseConnection(client as never);
+  }
+}

@@ -3,10 +3,10 @@
  * (stop accepting, let in-flight requests finish, close PostgreSQL and Redis,
  * exit 0; exit 1 if draining outlasts SHUTDOWN_TIMEOUT_MS).
  */
-import type { Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { loadAdminPanel } from './admin/index.js';
-import { createApp } from './app.js';
+import { createRequestListener } from './app.js';
 import { config } from './config.js';
 import { sequelize } from './db.js';
 import { beginShutdown } from './lifecycle.js';
@@ -62,8 +62,8 @@ const openConnections = (server: Server): Promise<number> =>
 
 function main(): void {
   void connectRedis();
-  const app = createApp();
-  const server = app.listen(config.http.port, config.http.host, () => {
+  const server = createServer(createRequestListener());
+  server.listen(config.http.port, config.http.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     logger.info({ port, env: config.env }, `listening on http://${config.http.host}:${port}`);

@@ -3,12 +3,12 @@ import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 process.env.CACHE_TTL_SECONDS = '0';
-const { createApp } = await import('../src/app.js');
+const { createRequestListener } = await import('../src/app.js');
 const { sequelize } = await import('../src/db.js');
 const { connectRedis, redis } = await import('../src/redis.js');
 const { resetState } = await import('./support/context.js');
 const { createCategory, createProduct } = await import('./support/factories.js');
-const app = createApp();
+const app = createRequestListener();
 
 beforeAll(async () => {
   await connectRedis();

@@ -2,7 +2,7 @@
  * Many shoppers at once: checkouts never oversell, never deadlock into a 500,
  * and leave stock exact.
  */
-import type { Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cart, Order, OrderItem, Product } from '../src/models/index.js';
@@ -13,7 +13,7 @@ import { createCategory, createProduct, createUser } from './support/factories.j
 const ctx = useTestApp();
 let server: Server;
 beforeAll(() => {
-  server = ctx.app.listen(0);
+  server = createServer(ctx.app).listen(0);
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 

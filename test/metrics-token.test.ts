@@ -3,10 +3,10 @@ import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 
 process.env.METRICS_TOKEN = 'scrape-token-for-tests';
-const { createApp } = await import('../src/app.js');
+const { createRequestListener } = await import('../src/app.js');
 const { sequelize } = await import('../src/db.js');
 const { redis } = await import('../src/redis.js');
-const app = createApp();
+const app = createRequestListener();
 
 afterAll(async () => {
   redis.disconnect();

@@ -17,7 +17,7 @@ async function closedPort(): Promise<number> {
 }
 
 process.env.REDIS_URL = `redis://127.0.0.1:${await closedPort()}/0`;
-const { createApp } = await import('../src/app.js');
+const { createRequestListener } = await import('../src/app.js');
 const { sequelize } = await import('../src/db.js');
 const { connectRedis, redis } = await import('../src/redis.js');
 const { resetState } = await import('./support/context.js');
@@ -25,7 +25,7 @@ const { createCategory, createProduct, createUser } = await import('./support/fa
 const { signToken } = await import('../src/auth/tokens.js');
 const { config } = await import('../src/config.js');
 
-const app = createApp();
+const app = createRequestListener();
 
 beforeAll(async () => {
   await connectRedis();

@@ -1,27 +1,21 @@
 /**
  * tsoa's authentication hook for `@Security('jwt')` and
  * `@Security('jwt', ['admin'])`: verifies the bearer access token (signature,
- * algorithm, claims, type), that it is not blacklisted and its login has not
- * ended (one Redis round trip), and that the user still exists and is active
- * (one PostgreSQL query, whose row the endpoint then uses). Redis being
- * unavailable is a 503 (sessions.ts), never a pass.
+ * algorithm, claims, type), then, in one Redis round trip, that it is not
+ * blacklisted, that its login has not ended, and the caller's account row
+ * (cached; PostgreSQL on a miss, see caller.ts), which must exist and be
+ * active; the endpoint then uses that row. Redis being unavailable is a 503
+ * (sessions.ts), never a pass.
  */
 import type { Request } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
-import { User, type UserRole } from '../models/index.js';
-import { isAccessTokenLive } from './sessions.js';
+import { readWithCached } from '../cache.js';
+import { CALLER_CACHE, type CallerRow, callerKey, parseCaller, queryCaller } from './caller.js';
+import { accessTokenKeys, accessTokenLive, signInUnavailable } from './sessions.js';
 import { verifyToken } from './tokens.js';
 
 /** The caller of an authenticated endpoint, as tsoa puts it on `request.user`. */
-export interface AuthenticatedUser {
-  id: number;
-  username: string;
-  email: string;
-  phone: string | null;
-  role: UserRole;
-  is_active: boolean;
-  created_at: Date;
-  updated_at: Date;
+export interface AuthenticatedUser extends CallerRow {
   /** The access token's id and expiry (seconds since epoch), for logout. */
   tokenId: string;
   tokenExpiresAt: number;
@@ -37,13 +31,6 @@ declare module 'express-serve-static-core' {
 
 /** The one security scheme name used in controllers and the spec. */
 export const JWT_SCHEME = 'jwt';
-
-const USER_COLUMNS = ['id', 'username', 'email', 'phone', 'role', 'is_active', 'created_at', 'updated_at'] as const;
-
-/** The account behind a request (the one query authentication makes), or null. */
-export async function loadCaller(userId: number) {
-  return User.findByPk(userId, { attributes: [...USER_COLUMNS], raw: true });
-}
 
 function bearerToken(request: Request): string | undefined {
   const header = request.headers.authorization;
@@ -62,10 +49,18 @@ export async function authenticate(request: Request, scopes: string[] = []): Pro
   const claims = verifyToken(token, 'access');
   if (!claims) throw new UnauthorizedError('The access token is invalid or expired.');
 
-  if (!(await isAccessTokenLive(claims.jti, claims.fam)))
-    throw new UnauthorizedError('The access token has been revoked.');
+  // One Redis round trip: the token's state and the caller's cached row (PostgreSQL on a miss).
+  const userId = Number(claims.sub);
+  const { values, json } = await readWithCached(
+    accessTokenKeys(claims.jti, claims.fam),
+    callerKey(userId),
+    CALLER_CACHE,
+    () => queryCaller(userId),
+    signInUnavailable,
+  );
+  if (!accessTokenLive(values)) throw new UnauthorizedError('The access token has been revoked.');
 
-  const user = await loadCaller(Number(claims.sub));
+  const user = json === undefined ? undefined : parseCaller(json);
   if (!user || !user.is_active) throw new UnauthorizedError('The access token is invalid or expired.');
   if (scopes.length > 0 && !scopes.includes(user.role)) throw new ForbiddenError('This needs a staff account.');
 

@@ -56,12 +56,16 @@ declare module 'ioredis' {
 /** Outcome of presenting a refresh token. */
 export type RotationResult = 'rotated' | 'unknown' | 'reused';
 
+/** The 503 for a Redis failure in sign-in state (fail closed). */
+export const signInUnavailable = (cause: unknown): ServiceUnavailableError =>
+  new ServiceUnavailableError('Sign-in is temporarily unavailable. Try again shortly.', {}, { cause });
+
 /** Runs Redis work; a Redis failure becomes a 503 (fail closed). */
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw new ServiceUnavailableError('Sign-in is temporarily unavailable. Try again shortly.', {}, { cause: error });
+    throw signInUnavailable(error);
   }
 }
 
@@ -136,14 +140,12 @@ export async function blacklistAccessToken(jti: string, expiresAt: number): Prom
   if (ttl > 0) await guarded(() => redis.set(blacklistKey(jti), '1', 'EX', ttl));
 }
 
-/**
- * True when an access token may still be used: it is not blacklisted and its
- * login has not ended. One Redis round trip.
- */
-export async function isAccessTokenLive(jti: string, familyId: string): Promise<boolean> {
-  const [blacklisted, family] = await guarded(() => redis.mget(blacklistKey(jti), familyKey(familyId)));
-  return blacklisted === null && family !== null;
-}
+/** The Redis keys whose values say whether an access token is live (see accessTokenLive). */
+export const accessTokenKeys = (jti: string, familyId: string): string[] => [blacklistKey(jti), familyKey(familyId)];
+
+/** Whether an access token is live, from the values of its accessTokenKeys: not blacklisted, and its login not ended. */
+export const accessTokenLive = ([blacklisted, family]: (string | null)[]): boolean =>
+  blacklisted === null && family !== null && family !== undefined;
 
 function failOnError(results: [Error | null, unknown][] | null): void {
   const failure = results?.find(([error]) => error);

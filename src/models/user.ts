@@ -1,4 +1,12 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Transaction,
+} from 'sequelize';
+import { forgetCallers } from '../auth/caller.js';
 import { sequelize } from '../db.js';
 import { PHONE, USERNAME } from './validators.js';
 import { idColumn, timestampColumns } from './columns.js';
@@ -43,3 +51,16 @@ User.init(
   },
   { sequelize, tableName: 'users', modelName: 'User' },
 );
+
+/** Runs `work` once `transaction` commits, or now when there is none. */
+async function onceCommitted(transaction: Transaction | null | undefined, work: () => Promise<void>): Promise<void> {
+  if (transaction) transaction.afterCommit(work);
+  else await work();
+}
+
+// Any write to an account makes its cached caller row (auth/caller.ts) stale: drop it once the
+// write is committed (dropping it earlier would let a request cache the old row again meanwhile).
+User.afterSave((user, { transaction }) => onceCommitted(transaction, () => forgetCallers([user.id])));
+User.afterDestroy((user, { transaction }) => onceCommitted(transaction, () => forgetCallers([user.id])));
+User.afterBulkUpdate(({ transaction }) => onceCommitted(transaction, () => forgetCallers()));
+User.afterBulkDestroy(({ transaction }) => onceCommitted(transaction, () => forgetCallers()));

@@ -2,7 +2,7 @@
 import { literal } from 'sequelize';
 import { NotFoundError } from '../errors.js';
 import { Category } from '../models/index.js';
-import { type Json, getOrLoadJson } from '../cache.js';
+import { type CachedJson, getOrLoadJson } from '../cache.js';
 import { key } from '../redis.js';
 import type { CategoryOut } from '../schemas/category.js';
 
@@ -10,7 +10,7 @@ import type { CategoryOut } from '../schemas/category.js';
 export const CATEGORIES_CACHE_KEY = key('cache', 'categories');
 
 /** Every category in menu order (sort_order, then name) with its count of listed products, as JSON text. */
-export async function listCategories(): Promise<Json<CategoryOut[]>> {
+export async function listCategories(): Promise<CachedJson<CategoryOut[]>> {
   const json = await getOrLoadJson(CATEGORIES_CACHE_KEY, { name: 'categories' }, async () => {
     const rows = await Category.findAll({
       attributes: [
@@ -36,7 +36,7 @@ export async function listCategories(): Promise<Json<CategoryOut[]>> {
 
 /** One category with its product count; NotFoundError when there is no such category. */
 export async function getCategory(categoryId: number): Promise<CategoryOut> {
-  const categories = JSON.parse(await listCategories()) as CategoryOut[];
+  const categories = JSON.parse((await listCategories()).json) as CategoryOut[];
   const category = categories.find((c) => c.id === categoryId);
   if (!category) throw new NotFoundError(`Category ${categoryId} does not exist.`);
   return category;

@@ -4,8 +4,8 @@
  * Idempotency-Key.
  */
 import { createHash } from 'node:crypto';
-import { QueryTypes, UniqueConstraintError } from 'sequelize';
-import { sequelize } from '../db.js';
+import { UniqueConstraintError } from 'sequelize';
+import { queryRows } from '../db.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { logger } from '../logger.js';
 import { MAX_CENTS, formatCents } from '../lib/money.js';
@@ -39,9 +39,9 @@ async function previousOrder(
   idempotencyKey: string,
   fingerprint: string,
 ): Promise<OrderOut | undefined> {
-  const [row] = await sequelize.query<{ id: number; idempotency_fingerprint: string }>(
+  const [row] = await queryRows<{ id: number; idempotency_fingerprint: string }>(
     'SELECT id, idempotency_fingerprint FROM orders WHERE user_id = $1 AND idempotency_key = $2',
-    { bind: [userId, idempotencyKey], type: QueryTypes.SELECT },
+    [userId, idempotencyKey],
   );
   if (!row) return undefined;
   if (row.idempotency_fingerprint !== fingerprint) {
@@ -157,22 +157,15 @@ async function placeOrder(
   input: CheckoutRequest,
   idempotency: { key: string; fingerprint: string } | undefined,
 ): Promise<OrderOut> {
-  const seen = await sequelize.query<Pick<CheckedLine, 'product_id' | 'name' | 'quantity' | 'available'>>(
-    PRECHECK_SQL,
-    {
-      bind: [userId],
-      type: QueryTypes.SELECT,
-    },
-  );
+  const seen = await queryRows<Pick<CheckedLine, 'product_id' | 'name' | 'quantity' | 'available'>>(PRECHECK_SQL, [
+    userId,
+  ]);
   if (seen.length === 0 || seen.some((line) => line.available < line.quantity)) refuse(seen);
 
   // One row: the checked lines, and the order's columns (all null when nothing was placed).
-  const [result] = await sequelize.query<{ lines: CheckedLine[]; too_large: boolean | null } & Omit<OrderOut, 'items'>>(
+  const [result] = await queryRows<{ lines: CheckedLine[]; too_large: boolean | null } & Omit<OrderOut, 'items'>>(
     CHECKOUT_SQL,
-    {
-      bind: [userId, input.shipping_address, idempotency?.key ?? null, idempotency?.fingerprint ?? null],
-      type: QueryTypes.SELECT,
-    },
+    [userId, input.shipping_address, idempotency?.key ?? null, idempotency?.fingerprint ?? null],
   );
   const lines = result?.lines ?? [];
   // Nothing placed: the cart emptied meanwhile (another tab) or a line fell short (another shopper).

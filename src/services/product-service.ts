@@ -1,11 +1,10 @@
 /** Reading the catalog: product lists with filters, sorts and search, details, best sellers, reviews. */
 import { createHash } from 'node:crypto';
-import { QueryTypes } from 'sequelize';
 import { config } from '../config.js';
-import { sequelize } from '../db.js';
+import { queryRows } from '../db.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { toCents } from '../lib/money.js';
-import { type Json, getOrLoadJson } from '../cache.js';
+import { type CachedJson, getOrLoadJson } from '../cache.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../schemas/common.js';
 import type { ProductDetail, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
 import { HOT_PRODUCTS_PREFIX, PRODUCT_LISTS_PREFIX, productKey, reviewsPrefix } from './catalog-cache.js';
@@ -62,18 +61,15 @@ async function loadProductPage(query: Required<Pick<ProductQuery, 'page' | 'page
       : ORDER_BY[query.sort ?? 'newest'];
   const page = `ORDER BY ${orderBy} LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`;
   const count = () =>
-    sequelize
-      .query<{ total: number }>(`SELECT count(*)::int AS total FROM products p WHERE ${where}`, {
-        bind,
-        type: QueryTypes.SELECT,
-      })
-      .then((rows) => rows[0]?.total ?? 0);
+    queryRows<{ total: number }>(`SELECT count(*)::int AS total FROM products p WHERE ${where}`, bind).then(
+      (rows) => rows[0]?.total ?? 0,
+    );
 
   if (searching) {
     // A search reads every match anyway (to rank them): count them in the same pass.
-    const rows = await sequelize.query<ProductSummary & { total: number }>(
+    const rows = await queryRows<ProductSummary & { total: number }>(
       `SELECT ${SUMMARY_COLUMNS}, count(*) OVER ()::int AS total FROM products p WHERE ${where} ${page}`,
-      { bind, type: QueryTypes.SELECT },
+      bind,
     );
     const total = rows[0]?.total ?? (query.page > 1 ? await count() : 0);
     const items = rows.map(({ total: _total, ...item }) => item);
@@ -81,10 +77,7 @@ async function loadProductPage(query: Required<Pick<ProductQuery, 'page' | 'page
   }
   // Without a search the page is an early-stopping index scan; the count is a second query.
   const [items, total] = await Promise.all([
-    sequelize.query<ProductSummary>(`SELECT ${SUMMARY_COLUMNS} FROM products p WHERE ${where} ${page}`, {
-      bind,
-      type: QueryTypes.SELECT,
-    }),
+    queryRows<ProductSummary>(`SELECT ${SUMMARY_COLUMNS} FROM products p WHERE ${where} ${page}`, bind),
     count(),
   ]);
   return { items, total, page: query.page, page_size: query.page_size };
@@ -95,7 +88,7 @@ async function loadProductPage(query: Required<Pick<ProductQuery, 'page' | 'page
  * as JSON text. Served from a short-lived Redis cache keyed by the
  * normalised query.
  */
-export async function listProducts(query: ProductQuery): Promise<Json<Page<ProductSummary>>> {
+export async function listProducts(query: ProductQuery): Promise<CachedJson<Page<ProductSummary>>> {
   if (
     query.min_price !== undefined &&
     query.max_price !== undefined &&
@@ -132,12 +125,9 @@ export const PRODUCT_DETAIL_SQL = `SELECT ${SUMMARY_COLUMNS}, p.description, p.u
  WHERE p.id = $1 AND NOT p.archived`;
 
 /** A listed product with its category and rating, as JSON text; 404 when unknown or archived. */
-export async function getProduct(productId: number): Promise<Json<ProductDetail>> {
+export async function getProduct(productId: number): Promise<CachedJson<ProductDetail>> {
   const product = await getOrLoadJson<ProductDetail>(productKey(productId), { name: 'product' }, async () => {
-    const [row] = await sequelize.query<ProductDetail & { category_name: string }>(PRODUCT_DETAIL_SQL, {
-      bind: [productId],
-      type: QueryTypes.SELECT,
-    });
+    const [row] = await queryRows<ProductDetail & { category_name: string }>(PRODUCT_DETAIL_SQL, [productId]);
     // Not found is not cached: a product created later must show at once.
     if (!row) return undefined;
     const { category_name, ...detail } = row;
@@ -148,15 +138,15 @@ export async function getProduct(productId: number): Promise<Json<ProductDetail>
 }
 
 /** Best sellers: the most units sold on paid, shipped and completed orders, as JSON text. */
-export async function hotProducts(limit: number): Promise<Json<ProductSummary[]>> {
+export async function hotProducts(limit: number): Promise<CachedJson<ProductSummary[]>> {
   const json = await getOrLoadJson(
     `${HOT_PRODUCTS_PREFIX}${limit}`,
     { name: 'hot-products', ttlSeconds: config.cache.listTtlSeconds, generation: HOT_PRODUCTS_PREFIX },
     () =>
-      sequelize.query<ProductSummary>(
+      queryRows<ProductSummary>(
         `SELECT ${SUMMARY_COLUMNS} FROM products p WHERE NOT p.archived AND p.sales_count > 0
         ORDER BY p.sales_count DESC, p.id ASC LIMIT $1`,
-        { bind: [limit], type: QueryTypes.SELECT },
+        [limit],
       ),
   );
   return json!;
@@ -164,10 +154,7 @@ export async function hotProducts(limit: number): Promise<Json<ProductSummary[]>
 
 /** 404 unless the product exists and is listed. */
 export async function assertListed(productId: number): Promise<void> {
-  const [row] = await sequelize.query('SELECT 1 FROM products WHERE id = $1 AND NOT archived', {
-    bind: [productId],
-    type: QueryTypes.SELECT,
-  });
+  const [row] = await queryRows('SELECT 1 FROM products WHERE id = $1 AND NOT archived', [productId]);
   if (!row) throw new NotFoundError(`Product ${productId} does not exist.`);
 }
 
@@ -176,7 +163,7 @@ export async function listProductReviews(
   productId: number,
   page = 1,
   pageSize = DEFAULT_PAGE_SIZE,
-): Promise<Json<Page<ReviewOut>>> {
+): Promise<CachedJson<Page<ReviewOut>>> {
   await assertListed(productId);
   const prefix = reviewsPrefix(productId);
   const json = await getOrLoadJson(
@@ -184,24 +171,22 @@ export async function listProductReviews(
     { name: 'reviews', generation: prefix },
     async () => {
       const [items, [{ total }]] = await Promise.all([
-        sequelize.query<ReviewOut>(
+        queryRows<ReviewOut>(
           `SELECT r.id, r.product_id, r.rating, r.content, r.images, u.username, r.created_at
            FROM reviews r JOIN users u ON u.id = r.user_id
           WHERE r.product_id = $1 AND r.visible
           ORDER BY r.created_at DESC, r.id DESC
           LIMIT $2 OFFSET $3`,
-          { bind: [productId, pageSize, (page - 1) * pageSize], type: QueryTypes.SELECT },
+          [productId, pageSize, (page - 1) * pageSize],
         ),
-        sequelize.query<{ total: number }>(
-          'SELECT count(*)::int AS total FROM reviews WHERE product_id = $1 AND visible',
-          {
-            bind: [productId],
-            type: QueryTypes.SELECT,
-          },
-        ) as Promise<[{ total: number }]>,
+        queryRows<{ total: number }>('SELECT count(*)::int AS total FROM reviews WHERE product_id = $1 AND visible', [
+          productId,
+        ]) as Promise<[{ total: number }]>,
       ]);
       return { items, total, page, page_size: pageSize };
     },
   );
-  return json!;
+  // Not served by hot responses (no `entry`): the answer also depends on the product being listed,
+  // which is checked above on every request.
+  return { json: json!.json };
 }

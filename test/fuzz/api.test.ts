@@ -13,7 +13,7 @@ import { type Attack, requestFor } from './requests.js';
 // Enough /auth requests per minute that validation, not the limiter, answers them (raw-bodies.test.ts keeps the limits).
 process.env.AUTH_RATE_LIMIT = '100000';
 process.env.LOGIN_MAX_FAILURES = '1000';
-const { createApp } = await import('../../src/app.js');
+const { createRequestListener } = await import('../../src/app.js');
 const { sequelize } = await import('../../src/db.js');
 const { connectRedis, redis } = await import('../../src/redis.js');
 const { resetState } = await import('../support/context.js');
@@ -25,7 +25,7 @@ const REQUESTS = budget(process.env.FUZZ_RUNS, 0.62);
 const SEED = seedOf(process.env.FUZZ_SEED);
 const BATCH = 10;
 
-const app = createApp();
+const app = createRequestListener();
 let server: Awaited<ReturnType<typeof serve>>;
 beforeAll(async () => {
   await connectRedis();

@@ -1,6 +1,6 @@
 /** The world the fuzz tests attack: a catalog with stock, a fuzz shopper, another shopper with orders, a cart and a review, staff. */
 import { randomUUID } from 'node:crypto';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { expect } from 'vitest';
@@ -37,7 +37,7 @@ export interface World {
   junkAuth: string[];
 }
 
-async function shopper(app: Express, username: string): Promise<Shopper> {
+async function shopper(app: RequestListener, username: string): Promise<Shopper> {
   const { user, tokens } = await userWithTokens(app, { username, email: `${username}@shop.test` });
   return { id: user.id, username, email: user.email, access: tokens.access_token, refresh: tokens.refresh_token };
 }
@@ -92,7 +92,7 @@ async function junkAuthorizations(who: Shopper): Promise<string[]> {
 }
 
 /** Seeds the shop through the models and the real API. */
-export async function seedWorld(app: Express): Promise<World> {
+export async function seedWorld(app: RequestListener): Promise<World> {
   const categories = await Promise.all([createCategory(), createCategory(), createCategory()]);
   const [a, b, c] = categories.map((category) => category.id) as [number, number, number];
   const products = [

@@ -1,5 +1,5 @@
 /** Driving the admin panel over HTTP, as its frontend does (AdminJS's JSON API under /admin/api). */
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { expect } from 'vitest';
 import { loadAdminPanel } from '../../src/admin/index.js';
@@ -8,7 +8,7 @@ import { createUser } from './factories.js';
 export const STAFF_PASSWORD = 'staff-password-1';
 
 /** A signed-in staff session: an agent that keeps the session cookie, and the admin's user id. */
-export async function staffSession(app: Express, email = 'boss@shop.test') {
+export async function staffSession(app: RequestListener, email = 'boss@shop.test') {
   await loadAdminPanel();
   const admin = await createUser({ email, password: STAFF_PASSWORD, role: 'admin' });
   const agent = request.agent(app);

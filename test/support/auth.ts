@@ -1,5 +1,5 @@
 /** Logging in through the real API, for tests of authenticated endpoints. */
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { expect } from 'vitest';
 import type { TokenPair } from '../../src/schemas/auth.js';
@@ -9,14 +9,14 @@ import { createUser } from './factories.js';
 export const TEST_PASSWORD = 'correct-horse-battery';
 
 /** Logs `login` in over HTTP and returns the token pair (asserting 200). */
-export async function loginAs(app: Express, login: string, password = TEST_PASSWORD): Promise<TokenPair> {
+export async function loginAs(app: RequestListener, login: string, password = TEST_PASSWORD): Promise<TokenPair> {
   const res = await request(app).post('/api/v1/auth/login').send({ username: login, password });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as TokenPair;
 }
 
 /** Creates a user and logs them in. */
-export async function userWithTokens(app: Express, fields: Parameters<typeof createUser>[0] = {}) {
+export async function userWithTokens(app: RequestListener, fields: Parameters<typeof createUser>[0] = {}) {
   const user = await createUser(fields);
   const tokens = await loginAs(app, user.username, fields.password ?? TEST_PASSWORD);
   return { user, tokens };

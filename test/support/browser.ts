@@ -3,9 +3,8 @@
  * Without Chromium they are skipped on a developer machine (with a note) but
  * fail in CI, where .ci/run installs it.
  */
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import { type RequestListener, type Server, createServer } from 'node:http';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { chromiumInstalled, launchChromium } from '../../scripts/chromium.js';
@@ -23,10 +22,10 @@ if (!available) console.warn('browser tests skipped: install Chromium with `apt-
 export const describeInBrowser = available ? describe : describe.skip;
 
 /** Serves `app` on a free port and opens a browser for the file's tests. */
-export function useBrowser(app: () => Express): { baseUrl: string; browser: BrowserContext } {
+export function useBrowser(app: () => RequestListener): { baseUrl: string; browser: BrowserContext } {
   const handle = {} as { baseUrl: string; browser: BrowserContext; server: Server };
   beforeAll(async () => {
-    handle.server = app().listen(0, '127.0.0.1');
+    handle.server = createServer(app()).listen(0, '127.0.0.1');
     await new Promise((resolve) => handle.server.once('listening', resolve));
     handle.baseUrl = `http://127.0.0.1:${(handle.server.address() as AddressInfo).port}`;
     handle.browser = await launchChromium();

@@ -2,9 +2,9 @@
  * Shared test lifecycle: one app per test file, a clean database and Redis
  * db before every test, connections closed at the end.
  */
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { createRequestListener } from '../../src/app.js';
 import { sequelize } from '../../src/db.js';
 import { connectRedis, redis } from '../../src/redis.js';
 
@@ -17,11 +17,11 @@ export async function resetState(): Promise<void> {
 }
 
 /** Registers the hooks and returns a handle whose `app` is ready inside tests. */
-export function useTestApp(): { app: Express } {
-  const handle = {} as { app: Express };
+export function useTestApp(): { app: RequestListener } {
+  const handle = {} as { app: RequestListener };
   beforeAll(async () => {
     await connectRedis();
-    handle.app = createApp();
+    handle.app = createRequestListener();
   });
   beforeEach(resetState);
   afterAll(async () => {

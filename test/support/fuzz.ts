@@ -1,12 +1,11 @@
 /** Fuzzing harness: the app on a real port, operations read from the served OpenAPI spec, and a fetch client that checks every answer. */
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
+import { type RequestListener, type Server, createServer } from 'node:http';
 import type { Schema } from '../fuzz/values.js';
 
 /** The app listening on a free port of 127.0.0.1. */
-export async function serve(app: Express): Promise<{ baseUrl: string; close: () => Promise<void> }> {
-  const server: Server = app.listen(0, '127.0.0.1');
+export async function serve(app: RequestListener): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const server: Server = createServer(app).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

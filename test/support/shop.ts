@@ -1,5 +1,5 @@
 /** Shopping through the real API, for tests that need carts and orders. */
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { expect } from 'vitest';
 import type { OrderOut } from '../../src/schemas/order.js';
@@ -14,7 +14,7 @@ export async function staffActor(): Promise<Actor> {
 }
 
 /** Puts `quantity` of a product in the cart of the token's user (asserting 201). */
-export async function addToCart(app: Express, token: string, productId: number, quantity = 1): Promise<void> {
+export async function addToCart(app: RequestListener, token: string, productId: number, quantity = 1): Promise<void> {
   const res = await request(app)
     .post('/api/v1/cart/items')
     .set('Authorization', bearer(token))
@@ -24,7 +24,7 @@ export async function addToCart(app: Express, token: string, productId: number, 
 
 /** POST /orders with an address; returns the raw response. */
 export function checkoutRequest(
-  app: Express,
+  app: RequestListener,
   token: string,
   idempotencyKey?: string,
   address = '1 Main Street, Springfield',
@@ -35,14 +35,14 @@ export function checkoutRequest(
 }
 
 /** Checks the cart out (asserting 201) and returns the order. */
-export async function checkout(app: Express, token: string): Promise<OrderOut> {
+export async function checkout(app: RequestListener, token: string): Promise<OrderOut> {
   const res = await checkoutRequest(app, token);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body as OrderOut;
 }
 
 /** POST /orders/{id}/{action} as the token's user. */
-export const orderAction = (app: Express, token: string, orderId: number, action: 'pay' | 'cancel' | 'confirm') =>
+export const orderAction = (app: RequestListener, token: string, orderId: number, action: 'pay' | 'cancel' | 'confirm') =>
   request(app).post(`/api/v1/orders/${orderId}/${action}`).set('Authorization', bearer(token));
 
 /**
@@ -51,7 +51,7 @@ export const orderAction = (app: Express, token: string, orderId: number, action
  * through the order service (as the admin panel does).
  */
 export async function completedOrder(
-  app: Express,
+  app: RequestListener,
   token: string,
   lines: { productId: number; quantity?: number }[],
 ): Promise<OrderOut> {

@@ -1,0 +1,66 @@
+/**
+ * The account behind an authenticated request ("the caller"): loaded from
+ * PostgreSQL and cached in Redis, so that authentication reads the token's
+ * state and the caller's row in one Redis round trip (authentication.ts).
+ *
+ * The cached row is dropped whenever the account changes: every write to
+ * `users` through the models does so once it is committed (hooks in
+ * models/user.ts), and the entry lives at most a minute anyway. Ending an
+ * account's logins (deactivation, demotion, password change) never waits for
+ * the cache: those revoke the logins themselves, which authentication checks
+ * on every request.
+ */
+import { type CacheOptions, getOrLoad, invalidate, invalidatePrefix } from '../cache.js';
+import { queryRows } from '../db.js';
+import type { UserRole } from '../models/user.js';
+import { key } from '../redis.js';
+
+/** The caller's account row: what authentication needs and /users/me shows. Never the password hash. */
+export interface CallerRow {
+  id: number;
+  username: string;
+  email: string;
+  phone: string | null;
+  role: UserRole;
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const CALLER_SQL = `SELECT id, username, email, phone, role, is_active, created_at, updated_at FROM users WHERE id = $1`;
+
+const CALLERS_PREFIX = key('cache', 'caller', '');
+
+/** The cache key of user `userId`'s row. */
+export const callerKey = (userId: number): string => `${CALLERS_PREFIX}${userId}`;
+
+/** How the caller cache is described to cache.ts: one minute at most. */
+export const CALLER_CACHE: CacheOptions = { name: 'caller', ttlSeconds: 60 };
+
+/** The row from PostgreSQL (undefined when there is no such account). */
+export async function queryCaller(userId: number): Promise<CallerRow | undefined> {
+  const [row] = await queryRows<CallerRow>(CALLER_SQL, [userId]);
+  return row;
+}
+
+/** A row that went through JSON, with its dates made Dates again. */
+const withDates = (row: CallerRow): CallerRow => ({
+  ...row,
+  created_at: new Date(row.created_at),
+  updated_at: new Date(row.updated_at),
+});
+
+/** A cached row (JSON text) as a CallerRow. */
+export const parseCaller = (json: string): CallerRow => withDates(JSON.parse(json) as CallerRow);
+
+/** The caller's row from the cache or PostgreSQL, or null when there is no such account. */
+export async function loadCaller(userId: number): Promise<CallerRow | null> {
+  const row = await getOrLoad(callerKey(userId), CALLER_CACHE, () => queryCaller(userId));
+  return row ? withDates(row) : null;
+}
+
+/** Drops the cached rows of these accounts, or of every account when `userIds` is undefined. */
+export async function forgetCallers(userIds?: number[]): Promise<void> {
+  if (userIds === undefined) await invalidatePrefix(CALLERS_PREFIX);
+  else await invalidate(...userIds.map(callerKey));
+}
