@@ -24,6 +24,7 @@ import { securityHeaders } from './middleware/security-headers.js';
  * Installed once on the app's response prototype, so it costs nothing per request.
  */
 function closeConnectionsWhileDraining(app: Express): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with each response as `this`
   const { writeHead } = app.response;
   app.response.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
     if (isShuttingDown()) this.setHeader('Connection', 'close');

@@ -80,6 +80,6 @@ export async function queryRows<T>(sql: string, params: readonly unknown[] = [])
     failure.parameters = params;
     throw new Query(client, sequelize, { logging: false }).formatError(failure);
   } finally {
-    connections.releaseConnection(client as never);
+    connections.releaseConnection(client);
   }
 }

@@ -132,7 +132,9 @@ export function withHotResponses(app: Express): RequestListener {
         if (text === null) app(req, res);
         else send(req, res, hot, text, started, trust);
       },
-      () => app(req, res),
+      () => {
+        app(req, res);
+      },
     );
   };
 }

@@ -42,8 +42,12 @@ export async function checkout(app: RequestListener, token: string): Promise<Ord
 }
 
 /** POST /orders/{id}/{action} as the token's user. */
-export const orderAction = (app: RequestListener, token: string, orderId: number, action: 'pay' | 'cancel' | 'confirm') =>
-  request(app).post(`/api/v1/orders/${orderId}/${action}`).set('Authorization', bearer(token));
+export const orderAction = (
+  app: RequestListener,
+  token: string,
+  orderId: number,
+  action: 'pay' | 'cancel' | 'confirm',
+) => request(app).post(`/api/v1/orders/${orderId}/${action}`).set('Authorization', bearer(token));
 
 /**
  * Buys the products (one of each, or the given quantities) and takes the
