@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { type LoadShape, comparePair, percentile } from './load.js';
+import { type LoadShape, type PairResult, comparePair, percentile } from './load.js';
+import { PRODUCT_DETAIL_SQL } from '../src/services/product-service.js';
 import { ROOT, type Server, killAll, peakRssMb, recreateDatabase, run, startServer } from './processes.js';
 import { raceForLastUnits } from './race.js';
 
@@ -23,14 +24,22 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     connections: { type: 'string', default: '50' },
     duration: { type: 'string' },
+    rounds: { type: 'string' },
+    only: { type: 'string' },
   },
 });
+/** The figures this run measures (`--only r2,race`); all by default. */
+const FIGURES = ['r1', 'r2', 'r3', 'race', 'search'] as const;
+const only = new Set(values.only ? values.only.split(',') : FIGURES);
+const unknownFigure = [...only].find((figure) => !(FIGURES as readonly string[]).includes(figure));
+if (unknownFigure) throw new Error(`--only: unknown figure ${unknownFigure} (use ${FIGURES.join(', ')})`);
 const quick = values.quick;
 const products = Number(values.products ?? (quick ? 2_000 : 20_000));
 const shape: LoadShape = {
   connections: Number(values.connections),
-  duration: Number(values.duration ?? (quick ? 2 : 8)),
-  warmup: quick ? 1 : 3,
+  duration: Number(values.duration ?? 1),
+  rounds: Number(values.rounds ?? (quick ? 2 : 20)),
+  warmup: quick ? 1 : 5,
 };
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/emporium_bench';
@@ -121,78 +130,90 @@ async function main(): Promise<void> {
   say(`app ready in ${app.readyMs.toFixed(0)} ms (process start → /ready 200)`);
 
   // r1: a cached product list against a bare Express app sending the same bytes.
-  const listPath = '/api/v1/products?page=1&page_size=20';
-  const body = await (await fetch(`${app.url}${listPath}`)).text();
-  writeFileSync(join(work, 'list.json'), body);
-  const staticBaseline = await startBaseline('static', [join(work, 'list.json')]);
-  const r1 = await comparePair({ url: app.url, path: listPath }, { url: staticBaseline.url, path: listPath }, shape);
-  await staticBaseline.stop();
+  let r1: PairResult | undefined;
+  if (only.has('r1')) {
+    const listPath = '/api/v1/products?page=1&page_size=20';
+    const body = await (await fetch(`${app.url}${listPath}`)).text();
+    writeFileSync(join(work, 'list.json'), body);
+    const staticBaseline = await startBaseline('static', [join(work, 'list.json')]);
+    r1 = await comparePair({ url: app.url, path: listPath }, { url: staticBaseline.url, path: listPath }, shape);
+    await staticBaseline.stop();
+  }
 
   // r2: product pages with caches off against bare Express + pg running the same SQL.
-  const { PRODUCT_DETAIL_SQL } = await import('../src/services/product-service.js');
-  const uncached = await startApp('app-uncached', { CACHE_TTL_SECONDS: '0' });
-  const pgBaseline = await startBaseline('pg');
-  const r2 = await comparePair(
-    { url: uncached.url, path: randomProduct },
-    { url: pgBaseline.url, path: randomProduct },
-    shape,
-  );
-  await Promise.all([uncached.stop(), pgBaseline.stop()]);
+  let r2: PairResult | undefined;
+  if (only.has('r2')) {
+    const uncached = await startApp('app-uncached', { CACHE_TTL_SECONDS: '0' });
+    const pgBaseline = await startBaseline('pg');
+    r2 = await comparePair(
+      { url: uncached.url, path: randomProduct },
+      { url: pgBaseline.url, path: randomProduct },
+      shape,
+    );
+    await Promise.all([uncached.stop(), pgBaseline.stop()]);
+  }
 
   // r3: GET /users/me with a token against the same app whose authentication only loads the user.
-  const token = await loginDemo(app);
-  const noAuth = await startBaseline('no-auth', [], { BENCH_USER_ID: String(demoId) });
-  const r3 = await comparePair(
-    { url: app.url, path: '/api/v1/users/me', headers: { authorization: `Bearer ${token}` } },
-    { url: noAuth.url, path: '/api/v1/users/me' },
-    shape,
-  );
-  await noAuth.stop();
+  let r3: PairResult | undefined;
+  if (only.has('r3')) {
+    const token = await loginDemo(app);
+    const noAuth = await startBaseline('no-auth', [], { BENCH_USER_ID: String(demoId) });
+    r3 = await comparePair(
+      { url: app.url, path: '/api/v1/users/me', headers: { authorization: `Bearer ${token}` } },
+      { url: noAuth.url, path: '/api/v1/users/me' },
+      shape,
+    );
+    await noAuth.stop();
+  }
 
-  const race = await raceForLastUnits(app, db, 200, 10);
-  const search = await searchP95(app, db);
+  const race = only.has('race') ? await raceForLastUnits(app, db, 200, 10) : undefined;
+  const search = only.has('search') ? await searchP95(app, db) : undefined;
   const rss = await peakRssMb(app.child.pid);
   await app.stop();
   await db.end();
 
-  const pct = (value: number) => `${(value * 100).toFixed(0)}%`;
-  const rps = (runs: { requestsPerSecond: number }[]) => runs.map((r) => r.requestsPerSecond.toFixed(0)).join(' / ');
+  const rps = (runs: { requestsPerSecond: number }[]) =>
+    (runs.reduce((sum, run) => sum + run.requestsPerSecond, 0) / runs.length).toFixed(0);
+  const ratio = (pair: PairResult | undefined) => (pair ? pair.ratio.toFixed(2) : 'skipped');
+  const detail = (pair: PairResult | undefined) =>
+    pair
+      ? `median of ${pair.roundRatios.length} A/B rounds (${Math.min(...pair.roundRatios).toFixed(2)}–${Math.max(...pair.roundRatios).toFixed(2)}); mean app ${rps(pair.app)} req/s, baseline ${rps(pair.baseline)}`
+      : '';
   say('');
   say('| figure | measured | target | detail |');
   say('| --- | --- | --- | --- |');
+  say(`| r1 cached list ÷ bare Express, same bytes | ${ratio(r1)} | ≥ 0.70 | ${detail(r1)} |`);
+  say(`| r2 product page, caches off ÷ Express + pg | ${ratio(r2)} | ≥ 0.80 | ${detail(r2)} |`);
+  say(`| r3 /users/me with token ÷ without auth | ${ratio(r3)} | ≥ 0.85 | ${detail(r3)} |`);
   say(
-    `| r1 cached list ÷ bare Express, same bytes | ${r1.ratio.toFixed(2)} | ≥ 0.70 | app ${rps(r1.app)} req/s, baseline ${rps(r1.baseline)} |`,
+    race
+      ? `| race: 200 shoppers, stock 10 | ${race.created} × 201, ${race.conflicts} × 409, ${race.errors5xx} × 5xx | 10 / 190 / 0 | p99 ${race.p99Ms.toFixed(0)} ms (target ≤ 100), final stock ${race.finalStock} |`
+      : '| race | skipped | | |',
   );
   say(
-    `| r2 product page, caches off ÷ Express + pg | ${r2.ratio.toFixed(2)} | ≥ 0.80 | app ${rps(r2.app)} req/s, baseline ${rps(r2.baseline)} |`,
-  );
-  say(
-    `| r3 /users/me with token ÷ without auth | ${r3.ratio.toFixed(2)} | ≥ 0.85 | app ${rps(r3.app)} req/s, baseline ${rps(r3.baseline)} |`,
-  );
-  say(
-    `| race: 200 shoppers, stock 10 | ${race.created} × 201, ${race.conflicts} × 409, ${race.errors5xx} × 5xx | 10 / 190 / 0 | p99 ${race.p99Ms.toFixed(0)} ms (target ≤ 100), final stock ${race.finalStock} |`,
-  );
-  say(
-    `| search p95 (${products} products) | ${search.toFixed(1)} ms | ≤ 25 ms | 200 distinct catalog words, uncached |`,
+    `| search p95 (${products} products) | ${search === undefined ? 'skipped' : `${search.toFixed(1)} ms`} | ≤ 25 ms | 200 distinct catalog words, uncached |`,
   );
   say(`| app peak RSS | ${rss.toFixed(0)} MB | ≤ 250 MB | VmHWM of the app process |`);
   say(`| ready | ${app.readyMs.toFixed(0)} ms | ≤ 2000 ms | process start → /ready 200 |`);
   say('');
   say(`r2 runs this SQL (app and baseline alike):\n${PRODUCT_DETAIL_SQL}`);
-  say(`logs: ${work}; ratios: r1 ${pct(r1.ratio)}, r2 ${pct(r2.ratio)}, r3 ${pct(r3.ratio)}`);
+  say(`logs: ${work}`);
   if (values.json) {
+    const figure = (pair: PairResult | undefined) => (pair ? Number(pair.ratio.toFixed(3)) : null);
     console.log(
       JSON.stringify({
-        r1: Number(r1.ratio.toFixed(3)),
-        r2: Number(r2.ratio.toFixed(3)),
-        r3: Number(r3.ratio.toFixed(3)),
-        race: {
-          created: race.created,
-          conflicts: race.conflicts,
-          errors_5xx: race.errors5xx,
-          p99_ms: Number(race.p99Ms.toFixed(1)),
-        },
-        search_p95_ms: Number(search.toFixed(1)),
+        r1: figure(r1),
+        r2: figure(r2),
+        r3: figure(r3),
+        race: race
+          ? {
+              created: race.created,
+              conflicts: race.conflicts,
+              errors_5xx: race.errors5xx,
+              p99_ms: Number(race.p99Ms.toFixed(1)),
+            }
+          : null,
+        search_p95_ms: search === undefined ? null : Number(search.toFixed(1)),
         rss_mb: Number(rss.toFixed(0)),
         ready_ms: Number(app.readyMs.toFixed(0)),
       }),

@@ -6,6 +6,8 @@ export interface LoadShape {
   connections: number;
   /** Seconds per measured run. */
   duration: number;
+  /** How many A-then-B rounds are measured. */
+  rounds: number;
   /** Seconds of warm-up before the first run of a pair. */
   warmup: number;
 }
@@ -38,7 +40,7 @@ export async function load(
     requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: makePath() }) }],
   });
   return {
-    requestsPerSecond: result.requests.average,
+    requestsPerSecond: result.requests.total / result.duration,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
@@ -49,15 +51,20 @@ export async function load(
 export interface PairResult {
   app: RunResult[];
   baseline: RunResult[];
-  /** Mean app req/s ÷ mean baseline req/s. */
+  /** The median of the rounds' app req/s ÷ baseline req/s. */
   ratio: number;
+  /** Each round's app req/s ÷ baseline req/s. */
+  roundRatios: number[];
 }
 
-const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
-
 /**
- * Warms both up, then runs A, B, A, B with the same shape, so machine noise
- * hits both sides alike; the ratio is of the mean requests per second.
+ * Warms both up, then runs short A and B runs in turn, `shape.rounds` times,
+ * with the same shape: A B, B A, A B, … (each round's pair back to back, and
+ * which side goes first alternates). This machine's speed drifts by a factor
+ * of two over periods of several seconds (seen with `--duration 1`, on a
+ * process serving a constant load), so each round compares two runs made
+ * under nearly the same conditions, and the ratio is the median of the
+ * rounds' ratios: a drift between rounds, or within one, does not move it.
  */
 export async function comparePair(
   app: { url: string; path: string | PathMaker; headers?: Record<string, string> },
@@ -68,13 +75,27 @@ export async function comparePair(
   await load(baseline.url, baseline.path, shape, shape.warmup, baseline.headers);
   const appRuns: RunResult[] = [];
   const baselineRuns: RunResult[] = [];
-  for (let round = 0; round < 2; round += 1) {
-    appRuns.push(await load(app.url, app.path, shape, shape.duration, app.headers));
+  const runApp = async () => appRuns.push(await load(app.url, app.path, shape, shape.duration, app.headers));
+  const runBaseline = async () =>
     baselineRuns.push(await load(baseline.url, baseline.path, shape, shape.duration, baseline.headers));
+  for (let round = 0; round < shape.rounds; round += 1) {
+    if (round % 2 === 0) {
+      await runApp();
+      await runBaseline();
+    } else {
+      await runBaseline();
+      await runApp();
+    }
   }
-  const ratio =
-    mean(appRuns.map((run) => run.requestsPerSecond)) / mean(baselineRuns.map((run) => run.requestsPerSecond));
-  return { app: appRuns, baseline: baselineRuns, ratio };
+  const roundRatios = appRuns.map((run, i) => run.requestsPerSecond / baselineRuns[i]!.requestsPerSecond);
+  return { app: appRuns, baseline: baselineRuns, ratio: median(roundRatios), roundRatios };
+}
+
+/** The median of some numbers (the mean of the middle two for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
 }
 
 /** The p-th percentile (0–100) of some numbers. */

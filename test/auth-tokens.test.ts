@@ -65,6 +65,38 @@ describe('access tokens that must be refused with 401', () => {
     await me(sign(claims)).expect(200);
   });
 
+  it('refuses a token that is not yet valid, and accepts an audience list that names this API', async () => {
+    const { tokens } = await userWithTokens(ctx.app);
+    const claims = claimsOf(tokens.access_token);
+    await me(sign({ ...claims, nbf: Math.floor(Date.now() / 1000) + 600 })).expect(401);
+    await me(sign({ ...claims, aud: ['another-api', config.auth.audience] })).expect(200);
+    await me(sign({ ...claims, aud: ['another-api'] })).expect(401);
+  });
+
+  it('refuses a token whose payload, header or signature was altered', async () => {
+    const { user, tokens } = await userWithTokens(ctx.app);
+    const [header, payload, signature] = tokens.access_token.split('.') as [string, string, string];
+    const otherPayload = Buffer.from(
+      JSON.stringify({ ...claimsOf(tokens.access_token), sub: String(user.id + 1) }),
+    ).toString('base64url');
+    const headerWith = (fields: object) => Buffer.from(JSON.stringify(fields)).toString('base64url');
+    const flipped = `${signature.slice(0, -2)}${signature.at(-2) === 'A' ? 'B' : 'A'}${signature.at(-1)}`;
+    for (const token of [
+      `${header}.${otherPayload}.${signature}`,
+      `${headerWith({ alg: 'HS256', typ: 'JWT', kid: 'x' })}.${payload}.${signature}`,
+      `${headerWith({ alg: 'none' })}.${payload}.`,
+      `${headerWith({ alg: 'none' })}.${payload}.${signature}`,
+      `${header}.${payload}.${flipped}`,
+      `${header}.${payload}.${signature}A`,
+      `${header}.${payload}.${signature}=`,
+      `${tokens.access_token}.`,
+      `${header}.${payload}`,
+    ]) {
+      await me(token).expect(401);
+    }
+    await me(tokens.access_token).expect(200);
+  });
+
   it('refuses a token missing a claim', async () => {
     const { tokens } = await userWithTokens(ctx.app);
     const claims = claimsOf(tokens.access_token);

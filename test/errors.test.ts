@@ -125,10 +125,25 @@ describe('X-Request-Id', () => {
 });
 
 describe('security headers', () => {
-  it('sends helmet headers and no X-Powered-By', async () => {
-    const res = await request(ctx.app).get('/api/v1/categories').expect(200);
-    expect(res.headers['x-powered-by']).toBeUndefined();
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+  it("gives JSON answers OWASP's REST set (a CSP that allows nothing) and no X-Powered-By", async () => {
+    for (const path of ['/api/v1/categories', '/api/v1/categories', '/api/v1/nowhere', '/health']) {
+      const res = await request(ctx.app).get(path);
+      expect(res.headers['x-powered-by']).toBeUndefined();
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    }
+  });
+
+  it('gives the docs pages a CSP under which they can run their own scripts', async () => {
+    for (const path of ['/docs/', '/redoc']) {
+      const res = await request(ctx.app).get(path).expect(200);
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
   });
 });

@@ -4,7 +4,7 @@
  * token is never accepted where a refresh token is expected, or the other way
  * round.
  */
-import { createSecretKey, randomUUID } from 'node:crypto';
+import { createHmac, createSecretKey, randomUUID, timingSafeEqual } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { config } from '../config.js';
 
@@ -54,6 +54,48 @@ export function signToken(typ: TokenType, userId: number, familyId: string): Sig
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
+/** Three non-empty base64url segments: header.payload.signature. */
+const JWS_COMPACT = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
+
+/** A base64url segment's JSON object, or undefined. */
+function decodeSegment(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The HS256 signature of `signingInput` (base64url), as `jwt.sign` makes it. */
+const signatureOf = (signingInput: string): string =>
+  createHmac('sha256', KEY).update(signingInput).digest('base64url');
+
+/**
+ * Checks a compact JWS: the header says exactly HS256 (no other algorithm,
+ * no `none`) and the signature matches, compared in constant time. Returns
+ * the payload, or undefined.
+ *
+ * Tokens are signed with jsonwebtoken; this verifier does what its `verify`
+ * does for our tokens at a fraction of the cost (it decodes every token
+ * twice), which matters because it runs on every authenticated request.
+ */
+function verifiedPayload(token: string): Record<string, unknown> | undefined {
+  const parts = JWS_COMPACT.exec(token);
+  if (!parts) return undefined;
+  const [, header, payload, signature] = parts as unknown as [string, string, string, string];
+  if (decodeSegment(header)?.alg !== ALGORITHM) return undefined;
+  const expected = Buffer.from(signatureOf(`${header}.${payload}`));
+  const offered = Buffer.from(signature);
+  if (offered.length !== expected.length || !timingSafeEqual(offered, expected)) return undefined;
+  return decodeSegment(payload);
+}
+
+const audienceMatches = (aud: unknown): boolean =>
+  aud === config.auth.audience || (Array.isArray(aud) && aud.includes(config.auth.audience));
+
 /**
  * Verifies signature, algorithm, issuer, audience and expiry, then that the
  * token is of the `expected` type and carries every claim. Returns null for
@@ -61,19 +103,14 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
  * matter to the caller: it is always "invalid token").
  */
 export function verifyToken(token: string, expected: TokenType): TokenClaims | null {
-  let payload: jwt.JwtPayload | string;
-  try {
-    payload = jwt.verify(token, KEY, {
-      algorithms: [ALGORITHM],
-      issuer: config.auth.issuer,
-      audience: config.auth.audience,
-    });
-  } catch {
-    return null;
-  }
-  if (typeof payload !== 'object') return null;
-  const { sub, jti, typ, fam, iat, exp } = payload as Record<string, unknown>;
+  const claims = verifiedPayload(token);
+  if (!claims) return null;
+  const { sub, jti, typ, fam, iat, exp, nbf, iss, aud } = claims;
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof exp !== 'number' || now >= exp) return null;
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now)) return null;
+  if (iss !== config.auth.issuer || !audienceMatches(aud)) return null;
   if (typ !== expected || !isText(sub) || !/^\d+$/.test(sub) || !isText(jti) || !isText(fam)) return null;
-  if (typeof iat !== 'number' || typeof exp !== 'number') return null;
+  if (typeof iat !== 'number') return null;
   return { sub, jti, typ: expected, fam, iat, exp };
 }

@@ -1,12 +1,20 @@
 /**
- * helmet with two Content-Security-Policies: a strict one for the API and the
- * docs, and one under which the AdminJS panel works (it needs inline scripts
- * for its bootstrapping state, inline styles, and product images from other
- * hosts).
+ * Security headers, in three sets:
  *
- * Our helmet settings do not depend on the request, so each set of headers is
- * recorded once at startup and then copied onto every response (instead of
- * running helmet's thirteen middlewares per request).
+ * - JSON answers (the API, health, metrics, errors, the spec) get OWASP's set
+ *   for REST APIs: a CSP that allows nothing at all (`default-src 'none'`; a
+ *   JSON answer is never a page), no framing, nosniff, HSTS, no referrer,
+ *   same-origin resource policy. Nothing a browser does with an API answer
+ *   needs more, and every byte of it is sent on every request.
+ * - The docs pages (Swagger UI, Redoc) get helmet's full set with a CSP that
+ *   lets them run their own scripts and styles.
+ * - The AdminJS panel gets helmet's full set with the CSP it needs (inline
+ *   scripts for its bootstrapping state, inline styles, product images from
+ *   other hosts).
+ *
+ * The helmet sets do not depend on the request, so they are recorded once at
+ * startup and copied onto each response (instead of running helmet's
+ * thirteen middlewares per request).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
@@ -31,8 +39,18 @@ export function setHeaders(res: ServerResponse, headers: readonly Header[]): voi
   for (const [name, value] of headers) res.setHeader(name, value);
 }
 
-/** The security headers of API and docs responses. */
-export const API_SECURITY_HEADERS = recordHeaders(
+/** The security headers of JSON answers (OWASP REST Security Cheat Sheet). */
+export const API_SECURITY_HEADERS: readonly Header[] = [
+  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+  ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+  ['Referrer-Policy', 'no-referrer'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+];
+
+/** The security headers of the docs pages. */
+const DOCS_SECURITY_HEADERS = recordHeaders(
   helmet({
     contentSecurityPolicy: {
       directives: {
@@ -74,11 +92,18 @@ const ADMIN_SECURITY_HEADERS = recordHeaders(
   }),
 );
 
-/** Security headers for every response; /admin gets the panel's own CSP. */
+const under = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}/`);
+
+/** The header set for a request path. */
+function headersFor(path: string): readonly Header[] {
+  if (path.startsWith('/api/')) return API_SECURITY_HEADERS;
+  if (under(path, '/admin')) return ADMIN_SECURITY_HEADERS;
+  if (under(path, '/docs') || under(path, '/redoc') || path === '/favicon.ico') return DOCS_SECURITY_HEADERS;
+  return API_SECURITY_HEADERS;
+}
+
+/** Security headers for every response: the set for its path. */
 export const securityHeaders: RequestHandler = (req, res, next) => {
-  setHeaders(
-    res,
-    req.path === '/admin' || req.path.startsWith('/admin/') ? ADMIN_SECURITY_HEADERS : API_SECURITY_HEADERS,
-  );
+  setHeaders(res, headersFor(req.path));
   next();
 };
