@@ -1,5 +1,6 @@
 /** Registering, logging in, refreshing and logging out. */
 import { randomUUID } from 'node:crypto';
+import { loadCaller } from '../auth/caller.js';
 import type { AuthenticatedUser } from '../auth/authentication.js';
 import { assertPasswordFits, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from '../auth/rate-limits.js';
@@ -68,7 +69,8 @@ export async function login(input: LoginRequest, ip: string): Promise<TokenPair>
 
   const familyId = randomUUID();
   const refresh = signToken('refresh', user.id, familyId);
-  await startFamily(user.id, familyId, refresh.jti);
+  // The caller's row is cached now, so the requests this login makes next find it in Redis.
+  await Promise.all([startFamily(user.id, familyId, refresh.jti), loadCaller(user.id).catch(() => null)]);
   return tokenPair(user.id, familyId, refresh.token);
 }
 

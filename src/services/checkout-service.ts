@@ -13,6 +13,7 @@ import { key, redis } from '../redis.js';
 import type { CheckoutRequest, OrderItemOut, OrderOut, StockShortage } from '../schemas/order.js';
 import { invalidateCarts } from './cart-service.js';
 import { invalidateStock } from './catalog-cache.js';
+import { GATE_MAX_WAIT_MS, settled, tryAdmit } from './stock-gate.js';
 import { readOrder } from './order-service.js';
 import { withRetry } from './transactions.js';
 
@@ -124,7 +125,8 @@ interface CheckedLine {
 /**
  * The cart as it stands, without locking anything: when a line is already
  * short, the checkout is refused here, so a crowd that arrives after the last
- * unit is gone never queues for the products' row locks.
+ * unit is gone never queues for the products' row locks (nor, with the
+ * stock gate, a crowd that arrives while the last units are being sold).
  */
 const PRECHECK_SQL = `
 SELECT c.product_id, c.quantity, p.name, CASE WHEN p.archived THEN 0 ELSE p.stock END AS available
@@ -132,7 +134,7 @@ SELECT c.product_id, c.quantity, p.name, CASE WHEN p.archived THEN 0 ELSE p.stoc
  WHERE c.user_id = $1
  ORDER BY c.product_id`;
 
-function refuse(lines: Pick<CheckedLine, 'product_id' | 'name' | 'quantity' | 'available'>[]): never {
+function refuse(lines: readonly SeenLine[]): never {
   if (lines.length === 0) {
     throw new ValidationError(
       [{ field: 'cart', message: 'is empty' }],
@@ -151,31 +153,75 @@ function refuse(lines: Pick<CheckedLine, 'product_id' | 'name' | 'quantity' | 'a
   throw new ConflictError(`Not enough stock for: ${names}.`, { products: shortages });
 }
 
-/** Runs the checkout statement and turns its answer into the order, a 422 (empty cart) or a 409 (short stock). */
+/**
+ * Looks at the cart and its stock (no locks): refuses at once when the cart
+ * is empty or a line is short, waits (stock-gate.ts) while checkouts running
+ * in this process have claimed the units this one needs, then runs the
+ * checkout statement.
+ */
 async function placeOrder(
   userId: number,
   input: CheckoutRequest,
   idempotency: { key: string; fingerprint: string } | undefined,
 ): Promise<OrderOut> {
-  const seen = await queryRows<Pick<CheckedLine, 'product_id' | 'name' | 'quantity' | 'available'>>(PRECHECK_SQL, [
-    userId,
-  ]);
-  if (seen.length === 0 || seen.some((line) => line.available < line.quantity)) refuse(seen);
+  const deadline = Date.now() + GATE_MAX_WAIT_MS;
+  for (;;) {
+    const seen = await queryRows<SeenLine>(PRECHECK_SQL, [userId]);
+    if (seen.length === 0 || seen.some((line) => line.available < line.quantity)) refuse(seen);
+    const release = tryAdmit(seen) ?? (Date.now() >= deadline ? () => undefined : undefined);
+    if (!release) {
+      // What the checkouts ahead saw under the row lock is as fresh as another look.
+      const known = await settled(seen);
+      const now = seen.map((line) => ({ ...line, available: known.get(line.product_id) ?? line.available }));
+      if (now.some((line) => known.has(line.product_id) && line.available < line.quantity)) refuse(now);
+      continue;
+    }
+    let result: CheckoutRow | undefined;
+    try {
+      result = await runCheckout(userId, input, idempotency);
+    } finally {
+      release(result && stockAfter(result));
+    }
+    return orderFrom(result);
+  }
+}
 
-  // One row: the checked lines, and the order's columns (all null when nothing was placed).
-  const [result] = await queryRows<{ lines: CheckedLine[]; too_large: boolean | null } & Omit<OrderOut, 'items'>>(
-    CHECKOUT_SQL,
-    [userId, input.shipping_address, idempotency?.key ?? null, idempotency?.fingerprint ?? null],
-  );
-  const lines = result?.lines ?? [];
-  // Nothing placed: the cart emptied meanwhile (another tab) or a line fell short (another shopper).
-  if (result?.too_large) {
+/** A cart line as the precheck sees it. */
+type SeenLine = Pick<CheckedLine, 'product_id' | 'name' | 'quantity' | 'available'>;
+
+/** The checkout statement's one row: the checked lines, and the order's columns (null when nothing was placed). */
+type CheckoutRow = { lines: CheckedLine[]; too_large: boolean | null } & Partial<Omit<OrderOut, 'items'>>;
+
+/** Runs the checkout statement. */
+async function runCheckout(
+  userId: number,
+  input: CheckoutRequest,
+  idempotency: { key: string; fingerprint: string } | undefined,
+): Promise<CheckoutRow> {
+  const [row] = await queryRows<CheckoutRow>(CHECKOUT_SQL, [
+    userId,
+    input.shipping_address,
+    idempotency?.key ?? null,
+    idempotency?.fingerprint ?? null,
+  ]);
+  return row ?? { lines: [], too_large: null };
+}
+
+/** Each product's stock once the statement was done with it (it saw the latest stock under the row lock). */
+const stockAfter = (row: CheckoutRow): Map<number, number> =>
+  new Map(row.lines.map((line) => [line.product_id, line.available - (row.id ? line.quantity : 0)]));
+
+/** The placed order, or the 422 (empty cart, total too large) or 409 (short stock) the statement found. */
+function orderFrom(row: CheckoutRow): OrderOut {
+  if (row.too_large) {
     throw new ValidationError(
       [{ field: 'cart', message: 'total is larger than an order can hold' }],
       'The cart total is larger than an order can hold (9,999,999,999.99).',
     );
   }
-  if (!result?.id) refuse(lines);
+  // Nothing placed: the cart emptied meanwhile (another tab) or a line fell short (another shopper).
+  const { lines, too_large: _tooLarge, ...order } = row;
+  if (!order.id) refuse(lines);
   const items: OrderItemOut[] = lines.map((line) => ({
     product_id: line.product_id,
     product_name: line.name,
@@ -183,8 +229,7 @@ async function placeOrder(
     quantity: line.quantity,
     subtotal: line.subtotal,
   }));
-  const { lines: _lines, too_large: _tooLarge, ...order } = result;
-  return { ...order, items };
+  return { ...(order as Omit<OrderOut, 'items'>), items };
 }
 
 /** Takes the key for this request in Redis; false when another request holds it. Redis down: proceed (the database still guarantees one order). */
