@@ -25,8 +25,10 @@ export interface CacheOptions {
   /** Lifetime in seconds (defaults to CACHE_TTL_SECONDS). */
   ttlSeconds?: number;
   /**
-   * The key or prefix whose invalidation makes this entry stale (defaults to
-   * the entry's own key). Entries invalidated by prefix name that prefix.
+   * A prefix whose invalidation also makes this entry stale. Every entry is
+   * guarded by its own key's generation; entries that may be invalidated by
+   * prefix name that prefix here too, so a fill in flight during either
+   * invalidation is dropped.
    */
   generation?: string;
 }
@@ -35,24 +37,26 @@ export interface CacheOptions {
 const generationKey = (target: string): string => key('generation', target);
 const GENERATION_TTL_SECONDS = 86_400;
 
+/** The generation counters guarding an entry: its own key's, and its prefix's when it names one. */
+const generationKeys = (cacheKey: string, options: CacheOptions): string[] =>
+  options.generation && options.generation !== cacheKey
+    ? [generationKey(cacheKey), generationKey(options.generation)]
+    : [generationKey(cacheKey)];
+
+// KEYS: the entry, then its generation counters; ARGV: value, TTL, then each counter's expected value.
 redis.defineCommand('emporiumCacheFill', {
-  numberOfKeys: 2,
   lua: `
-    if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then return 0 end
-    redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+    for i = 2, #KEYS do
+      if (redis.call('GET', KEYS[i]) or '') ~= ARGV[i + 1] then return 0 end
+    end
+    redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
     return 1
   `,
 });
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    emporiumCacheFill(
-      cacheKey: string,
-      generationKey: string,
-      expectedGeneration: string,
-      value: string,
-      ttlSeconds: number,
-    ): Result<number, Context>;
+    emporiumCacheFill(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
   }
 }
 /** JSON text known to encode a T: serialised once, sent as it is (see controllers/json.ts). */
@@ -97,25 +101,23 @@ export async function getOrLoadJson<T>(
   load: () => Promise<T | undefined>,
 ): Promise<CachedJson<T> | undefined> {
   if (!config.cache.enabled) return serialise(load);
-  const genKey = generationKey(options.generation ?? cacheKey);
-  let cached: string | null | undefined;
-  let generation: string | null | undefined;
+  let replies: (string | null)[];
   try {
-    [cached, generation] = await redis.mget(cacheKey, genKey);
+    replies = await redis.mget(cacheKey, ...generationKeys(cacheKey, options));
   } catch {
     cacheLookups.inc({ cache: options.name, result: 'error' });
     return serialise(load);
   }
-  return answer(cacheKey, options, load, cached ?? null, generation ?? null);
+  return answer(cacheKey, options, load, replies[0] ?? null, replies.slice(1));
 }
 
-/** The answer to a lookup whose entry and generation were read: the hit, or a (shared) load and fill. */
+/** The answer to a lookup whose entry and generations were read: the hit, or a (shared) load and fill. */
 function answer<T>(
   cacheKey: string,
   options: CacheOptions,
   load: () => Promise<T | undefined>,
   cached: string | null,
-  generation: string | null,
+  generations: (string | null)[],
 ): Promise<CachedJson<T> | undefined> {
   const entry: CacheEntry = { key: cacheKey, name: options.name };
   if (cached !== null) {
@@ -126,12 +128,15 @@ function answer<T>(
 
   const pending = inFlight.get(cacheKey) as Promise<CachedJson<T> | undefined> | undefined;
   if (pending) return pending;
-  const genKey = generationKey(options.generation ?? cacheKey);
+  const genKeys = generationKeys(cacheKey, options);
   const loading = (async () => {
     const loaded = await serialise(load);
     if (loaded === undefined) return undefined;
     const ttl = options.ttlSeconds ?? config.cache.ttlSeconds;
-    const stored = await redis.emporiumCacheFill(cacheKey, genKey, generation ?? '', loaded.json, ttl).catch(() => 0);
+    const expected = genKeys.map((_, i) => generations[i] ?? '');
+    const stored = await redis
+      .emporiumCacheFill(1 + genKeys.length, cacheKey, ...genKeys, loaded.json, ttl, ...expected)
+      .catch(() => 0);
     return stored === 1 ? { ...loaded, entry } : loaded;
   })().finally(() => inFlight.delete(cacheKey));
   inFlight.set(cacheKey, loading);
@@ -155,13 +160,13 @@ export async function readWithCached<T>(
   const caching = config.cache.enabled;
   let replies: (string | null)[];
   try {
-    replies = await redis.mget(...keys, ...(caching ? [cacheKey, generationKey(options.generation ?? cacheKey)] : []));
+    replies = await redis.mget(...keys, ...(caching ? [cacheKey, ...generationKeys(cacheKey, options)] : []));
   } catch (error) {
     throw onRedisError(error);
   }
   const values = replies.slice(0, keys.length);
   const found = caching
-    ? await answer(cacheKey, options, load, replies[keys.length] ?? null, replies[keys.length + 1] ?? null)
+    ? await answer(cacheKey, options, load, replies[keys.length] ?? null, replies.slice(keys.length + 1))
     : await serialise(load);
   return { values, json: found?.json };
 }

@@ -75,7 +75,15 @@ export async function queryRows<T>(sql: string, params: readonly unknown[] = [])
     return (await client.query(sql, params)).rows as T[];
   } catch (error) {
     const failure = error as Error & { code?: string; sql: string; parameters?: object };
-    if (failure.code === 'ECONNRESET') client._invalid = true;
+    // The connection is unusable after a socket error or when the server ended the session
+    // (57P01-57P03 shutdown/crash, class 08): the pool must not hand it out again.
+    if (
+      failure.code === 'ECONNRESET' ||
+      /^(57P0|08)/.test(failure.code ?? '') ||
+      /Connection terminated/.test(failure.message)
+    ) {
+      client._invalid = true;
+    }
     failure.sql = sql;
     failure.parameters = params;
     throw new Query(client, sequelize, { logging: false }).formatError(failure);

@@ -2,26 +2,15 @@
  * Many shoppers at once: checkouts never oversell, never deadlock into a 500,
  * and leave stock exact.
  */
-import { type Server, createServer } from 'node:http';
-import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Cart, Order, OrderItem, Product } from '../src/models/index.js';
 import { useTestApp } from './support/context.js';
+import { useServedCheckout } from './support/shop.js';
 import { tokensFor } from './support/auth.js';
 import { createCategory, createProduct, createUser } from './support/factories.js';
 
 const ctx = useTestApp();
-let server: Server;
-beforeAll(() => {
-  server = createServer(ctx.app).listen(0);
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-const checkout = (token: string) =>
-  request(server)
-    .post('/api/v1/orders')
-    .set('Authorization', `Bearer ${token}`)
-    .send({ shipping_address: '1 Main Street' });
+const checkout = useServedCheckout(ctx);
 
 /** `count` shoppers with tokens; each cart gets `lines` (in that order). */
 async function shoppers(count: number, lines: { productId: number; quantity: number }[][]) {

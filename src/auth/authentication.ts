@@ -10,7 +10,7 @@
 import type { Request } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import { readWithCached } from '../cache.js';
-import { CALLER_CACHE, type CallerRow, callerKey, parseCaller, queryCaller } from './caller.js';
+import { CALLER_CACHE, type CallerRow, callerKey, forgetCallers, parseCaller, queryCaller } from './caller.js';
 import { accessTokenKeys, accessTokenLive, signInUnavailable } from './sessions.js';
 import { verifyToken } from './tokens.js';
 
@@ -31,6 +31,16 @@ declare module 'express-serve-static-core' {
 
 /** The one security scheme name used in controllers and the spec. */
 export const JWT_SCHEME = 'jwt';
+
+/** The cached row; a corrupt entry is dropped and the row read from PostgreSQL instead. */
+async function callerFrom(json: string, userId: number): Promise<CallerRow | undefined> {
+  try {
+    return parseCaller(json);
+  } catch {
+    await forgetCallers([userId]);
+    return queryCaller(userId);
+  }
+}
 
 function bearerToken(request: Request): string | undefined {
   const header = request.headers.authorization;
@@ -60,7 +70,7 @@ export async function authenticate(request: Request, scopes: string[] = []): Pro
   );
   if (!accessTokenLive(values)) throw new UnauthorizedError('The access token has been revoked.');
 
-  const user = json === undefined ? undefined : parseCaller(json);
+  const user = json === undefined ? undefined : await callerFrom(json, userId);
   if (!user || !user.is_active) throw new UnauthorizedError('The access token is invalid or expired.');
   if (scopes.length > 0 && !scopes.includes(user.role)) throw new ForbiddenError('This needs a staff account.');
 

@@ -34,8 +34,8 @@ const CALLERS_PREFIX = key('cache', 'caller', '');
 /** The cache key of user `userId`'s row. */
 export const callerKey = (userId: number): string => `${CALLERS_PREFIX}${userId}`;
 
-/** How the caller cache is described to cache.ts: one minute at most. */
-export const CALLER_CACHE: CacheOptions = { name: 'caller', ttlSeconds: 60 };
+/** How the caller cache is described to cache.ts: one minute at most, dropped by id or all at once. */
+export const CALLER_CACHE: CacheOptions = { name: 'caller', ttlSeconds: 60, generation: CALLERS_PREFIX };
 
 /** The row from PostgreSQL (undefined when there is no such account). */
 export async function queryCaller(userId: number): Promise<CallerRow | undefined> {

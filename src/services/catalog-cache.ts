@@ -7,8 +7,10 @@ import { invalidate, invalidatePrefix } from '../cache.js';
 import { key } from '../redis.js';
 import { CATEGORIES_CACHE_KEY } from './category-service.js';
 
+/** Prefix of every cached product detail. */
+export const PRODUCT_DETAILS_PREFIX = key('cache', 'product', '');
 /** Cache key of one product's detail. */
-export const productKey = (productId: number): string => key('cache', 'product', productId);
+export const productKey = (productId: number): string => `${PRODUCT_DETAILS_PREFIX}${productId}`;
 /** Prefix of every cached product list page (keyed by their query). */
 export const PRODUCT_LISTS_PREFIX = key('cache', 'products', '');
 /** Prefix of the cached hot-product lists (keyed by limit). */
@@ -47,7 +49,7 @@ export async function invalidateReviews(productId: number): Promise<void> {
 export async function invalidateCatalog(): Promise<void> {
   await Promise.all([
     invalidate(CATEGORIES_CACHE_KEY),
-    invalidatePrefix(key('cache', 'product', '')),
+    invalidatePrefix(PRODUCT_DETAILS_PREFIX),
     invalidatePrefix(PRODUCT_LISTS_PREFIX),
     invalidatePrefix(HOT_PRODUCTS_PREFIX),
   ]);

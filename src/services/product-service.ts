@@ -7,7 +7,13 @@ import { toCents } from '../lib/money.js';
 import { type CachedJson, getOrLoadJson } from '../cache.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../schemas/common.js';
 import type { ProductDetail, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
-import { HOT_PRODUCTS_PREFIX, PRODUCT_LISTS_PREFIX, productKey, reviewsPrefix } from './catalog-cache.js';
+import {
+  HOT_PRODUCTS_PREFIX,
+  PRODUCT_DETAILS_PREFIX,
+  PRODUCT_LISTS_PREFIX,
+  productKey,
+  reviewsPrefix,
+} from './catalog-cache.js';
 
 /** Filters, sort and page of a product list (already validated by the schema). */
 export interface ProductQuery {
@@ -126,13 +132,17 @@ export const PRODUCT_DETAIL_SQL = `SELECT ${SUMMARY_COLUMNS}, p.description, p.u
 
 /** A listed product with its category and rating, as JSON text; 404 when unknown or archived. */
 export async function getProduct(productId: number): Promise<CachedJson<ProductDetail>> {
-  const product = await getOrLoadJson<ProductDetail>(productKey(productId), { name: 'product' }, async () => {
-    const [row] = await queryRows<ProductDetail & { category_name: string }>(PRODUCT_DETAIL_SQL, [productId]);
-    // Not found is not cached: a product created later must show at once.
-    if (!row) return undefined;
-    const { category_name, ...detail } = row;
-    return { ...detail, category: { id: row.category_id, name: category_name } };
-  });
+  const product = await getOrLoadJson<ProductDetail>(
+    productKey(productId),
+    { name: 'product', generation: PRODUCT_DETAILS_PREFIX },
+    async () => {
+      const [row] = await queryRows<ProductDetail & { category_name: string }>(PRODUCT_DETAIL_SQL, [productId]);
+      // Not found is not cached: a product created later must show at once.
+      if (!row) return undefined;
+      const { category_name, ...detail } = row;
+      return { ...detail, category: { id: row.category_id, name: category_name } };
+    },
+  );
   if (!product) throw new NotFoundError(`Product ${productId} does not exist.`);
   return product;
 }

@@ -1,7 +1,7 @@
 /** Shopping through the real API, for tests that need carts and orders. */
-import type { RequestListener } from 'node:http';
+import { type RequestListener, type Server, createServer } from 'node:http';
 import request from 'supertest';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { OrderOut } from '../../src/schemas/order.js';
 import { type Actor, transitionOrder } from '../../src/services/order-service.js';
 import { bearer } from './auth.js';
@@ -66,4 +66,22 @@ export async function completedOrder(
   const confirmed = await orderAction(app, token, order.id, 'confirm');
   expect(confirmed.status).toBe(200);
   return confirmed.body as OrderOut;
+}
+
+/**
+ * Serves the file's app on a real port (concurrent checkouts need real
+ * sockets, not supertest's one-off servers) and returns a checkout call over
+ * it.
+ */
+export function useServedCheckout(ctx: { app: RequestListener }): (token: string) => request.Test {
+  let server: Server;
+  beforeAll(() => {
+    server = createServer(ctx.app).listen(0);
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (token) =>
+    request(server)
+      .post('/api/v1/orders')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ shipping_address: '1 Main Street' });
 }
