@@ -56,18 +56,19 @@ export function createApp({ routes = RegisterRoutes }: AppOptions = {}): Express
   app.use(requestContext);
   app.use(securityHeaders);
 
-  app.get('/metrics', metricsHandler);
-  app.use(docsRouter());
-  // AdminJS parses its own bodies: it must come before the JSON parser.
-  app.use('/admin', sameOriginOnly, singleQueryValues, adminPanel);
-
-  app.use(express.json({ limit: config.http.jsonBodyLimit }));
-  app.use(express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }));
-  app.use(guardBody);
+  // The API first, so its requests pass no other layer. Its bodies are parsed here; AdminJS
+  // parses its own (it must never see a consumed body), so the parsers are scoped to /api.
+  app.use('/api', express.json({ limit: config.http.jsonBodyLimit }));
+  app.use('/api', express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }));
+  app.use('/api', guardBody);
   // API answers are personal or fresh unless a public catalog endpoint says otherwise.
   app.use('/api', noStore);
   app.use('/api/v1/auth', limitAuthRequests);
   routes(app);
+
+  app.get('/metrics', metricsHandler);
+  app.use(docsRouter());
+  app.use('/admin', sameOriginOnly, singleQueryValues, adminPanel);
 
   app.use(notFoundHandler);
   app.use(errorHandler);
