@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { sequelize } from '../src/db.js';
 import { AdminLog, Category, Order, Product, Review, User } from '../src/models/index.js';
 import { redis } from '../src/redis.js';
-import { STAFF_PASSWORD, form, staffSession } from './support/admin.js';
+import { STAFF_PASSWORD, clerkForm, form, staffSession } from './support/admin.js';
 import { bearer, userWithTokens } from './support/auth.js';
 import { useTestApp } from './support/context.js';
 import { createCategory, createProduct, createUser } from './support/factories.js';
@@ -163,19 +163,7 @@ describe('audit log', () => {
 
   it("never logs a password hash; a typed password is stored hashed and ends the user's logins", async () => {
     const { agent } = await staffSession(ctx.app);
-    await agent
-      .post(api('users/actions/new'))
-      .type('form')
-      .send(
-        form({
-          username: 'clerk',
-          email: 'clerk@shop.test',
-          role: 'customer',
-          is_active: true,
-          new_password: 'first-password-1',
-        }),
-      )
-      .expect(200);
+    await agent.post(api('users/actions/new')).type('form').send(clerkForm('first-password-1')).expect(200);
     const clerk = await User.findOne({ where: { username: 'clerk' } });
     expect(clerk!.password_hash).toMatch(/^\$2b\$/);
     const login = await request(ctx.app)
@@ -186,15 +174,7 @@ describe('audit log', () => {
     await agent
       .post(api(`users/records/${clerk!.id}/edit`))
       .type('form')
-      .send(
-        form({
-          username: 'clerk',
-          email: 'clerk@shop.test',
-          role: 'customer',
-          is_active: true,
-          new_password: 'second-password-2',
-        }),
-      )
+      .send(clerkForm('second-password-2'))
       .expect(200);
     await request(ctx.app)
       .post('/api/v1/auth/login')

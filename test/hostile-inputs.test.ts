@@ -5,7 +5,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { User } from '../src/models/index.js';
-import { form, staffSession } from './support/admin.js';
+import { clerkForm, form, staffSession } from './support/admin.js';
 import { bearer, userWithTokens } from './support/auth.js';
 import { useTestApp } from './support/context.js';
 import { createCategory, createProduct } from './support/factories.js';
@@ -85,15 +85,7 @@ describe('admin API', () => {
     const created = await agent
       .post('/admin/api/resources/users/actions/new')
       .type('form')
-      .send(
-        form({
-          username: 'clerk',
-          email: 'clerk@shop.test',
-          role: 'customer',
-          is_active: true,
-          new_password: 'password-123',
-        }),
-      );
+      .send(clerkForm('password-123'));
     expect(created.text).not.toMatch(/\$2[aby]\$|password_hash/);
     expect((await User.findOne({ where: { username: 'clerk' } }))?.password_hash).toMatch(/^\$2b\$/);
   });

@@ -8,7 +8,7 @@ import { AppProcess } from './app-process.js';
 import { bearer, body, describe, isProblem, keepAliveAgent, type Outcome, request } from './http.js';
 import { migrateAndSeed, PrivateCluster, sql } from './postgres.js';
 import { DisposableRedis } from './redis-server.js';
-import { counts, maxMs, Recorder, Report, row } from './report.js';
+import { counts, maxMs, phaseRows, Recorder, Report } from './report.js';
 import { addToCart, checkout, newShopper, pick, productIds, workers } from './shop.js';
 import { now, sleep, suffix, waitFor } from './util.js';
 
@@ -102,20 +102,8 @@ export async function postgresDrill(): Promise<Report> {
     report.info(
       `timeline: load 2.0 s, stop -m fast took ${((stoppedAt - stopAt) / 1000).toFixed(1)} s, down ${((startAt - stoppedAt) / 1000).toFixed(1)} s, start took ${((upAt - startAt) / 1000).toFixed(1)} s, load 3 s more`,
     );
-    const kinds = ['checkout', 'cart', 'account', 'catalog'];
-    for (const kind of kinds) {
-      report.info(
-        row(
-          kind,
-          'before',
-          recorder.started(kind, started, stopAt).filter((o) => o.end <= stopAt),
-        ),
-      );
-      report.info(row(kind, 'at stop', recorder.inFlightAt(kind, stopAt)));
-      report.info(row(kind, 'gap', recorder.started(kind, stopAt, upAt)));
-      report.info(row(kind, 'recovery', recorder.started(kind, upAt, recoveredAt)));
-      report.info(row(kind, 'after', recorder.started(kind, recoveredAt, Infinity)));
-    }
+    const phases = { started, cut: stopAt, back: upAt, recovered: recoveredAt, atCut: 'at stop', gap: 'gap' };
+    for (const line of phaseRows(recorder, ['checkout', 'cart', 'account', 'catalog'], phases)) report.info(line);
 
     const gap = [...recorder.inFlightAt(undefined, stopAt), ...recorder.started(undefined, stopAt, upAt)];
     const wrong = gap.filter((o) => o.error !== undefined || (o.status >= 500 && !isProblem(o, 503)));

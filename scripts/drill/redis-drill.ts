@@ -7,7 +7,7 @@ import { AppProcess } from './app-process.js';
 import { bearer, describe, isProblem, keepAliveAgent, request } from './http.js';
 import { drillDatabase } from './postgres.js';
 import { DisposableRedis } from './redis-server.js';
-import { counts, maxMs, Recorder, Report, row } from './report.js';
+import { counts, maxMs, phaseRows, Recorder, Report } from './report.js';
 import { newShopper, pick, productIds, relogin, type Shopper, workers } from './shop.js';
 import { now, sleep, waitFor } from './util.js';
 
@@ -107,19 +107,8 @@ export async function redisDrill(): Promise<Report> {
     report.info(
       `timeline: load ${((killAt - started) / 1000).toFixed(1)} s, Redis dead ${((restartAt - deadAt) / 1000).toFixed(1)} s, restarted, load 2 s more`,
     );
-    for (const kind of ['catalog', 'auth', 'login']) {
-      report.info(
-        row(
-          kind,
-          'before',
-          recorder.started(kind, started, killAt).filter((o) => o.end <= killAt),
-        ),
-      );
-      report.info(row(kind, 'at kill', recorder.inFlightAt(kind, killAt)));
-      report.info(row(kind, 'outage', recorder.started(kind, killAt, restartAt)));
-      report.info(row(kind, 'recovery', recorder.started(kind, restartAt, recoveredAt)));
-      report.info(row(kind, 'after', recorder.started(kind, recoveredAt, Infinity)));
-    }
+    const phases = { started, cut: killAt, back: restartAt, recovered: recoveredAt, atCut: 'at kill', gap: 'outage' };
+    for (const line of phaseRows(recorder, ['catalog', 'auth', 'login'], phases)) report.info(line);
     report.info(
       `metrics: cache lookup errors ${before.cacheErrors} → ${during.cacheErrors} (outage) → ${recovered.cacheErrors} (recovered) → ${after.cacheErrors}; redis_up ${before.redisUp} → ${during.redisUp} → ${after.redisUp}`,
     );

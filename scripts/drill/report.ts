@@ -72,6 +72,34 @@ export function row(kind: string, phase: string, outcomes: Outcome[]): string {
   return `${kind.padEnd(10)} ${phase.padEnd(10)} ${counts(outcomes)}${latency}`;
 }
 
+/** The moments that split an outage drill's load into phases, and the names of the middle two. */
+export interface Phases {
+  started: number;
+  /** The outage begins (kill, stop); requests in flight then are reported as `atCut`. */
+  cut: number;
+  /** The dependency is back; requests started from `cut` to here form the `gap` phase. */
+  back: number;
+  /** Everything answers normally again. */
+  recovered: number;
+  atCut: string;
+  gap: string;
+}
+
+/** One row per kind and phase: before, at the cut, during the gap, recovery, after. */
+export function phaseRows(recorder: Recorder, kinds: string[], p: Phases): string[] {
+  return kinds.flatMap((kind) => [
+    row(
+      kind,
+      'before',
+      recorder.started(kind, p.started, p.cut).filter((o) => o.end <= p.cut),
+    ),
+    row(kind, p.atCut, recorder.inFlightAt(kind, p.cut)),
+    row(kind, p.gap, recorder.started(kind, p.cut, p.back)),
+    row(kind, 'recovery', recorder.started(kind, p.back, p.recovered)),
+    row(kind, 'after', recorder.started(kind, p.recovered, Infinity)),
+  ]);
+}
+
 /** The printed account of one drill. */
 export class Report {
   readonly failures: string[] = [];

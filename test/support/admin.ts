@@ -21,3 +21,7 @@ export async function staffSession(app: RequestListener, email = 'boss@shop.test
 export function form(fields: Record<string, string | number | boolean>): Record<string, string> {
   return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, String(value)]));
 }
+
+/** The panel's form for the customer account "clerk" with a typed password. */
+export const clerkForm = (password: string): Record<string, string> =>
+  form({ username: 'clerk', email: 'clerk@shop.test', role: 'customer', is_active: true, new_password: password });
