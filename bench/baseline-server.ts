@@ -3,6 +3,7 @@
  *
  *   static  — a bare Express app answering GET /api/v1/products with fixed bytes (r1)
  *   pg      — a bare Express + pg handler running the app's product-page SQL (r2)
+ *   pg-prepared — the same, sending it as a named prepared statement as the app does (r2p)
  *   no-auth — the real app with authentication replaced by a plain user lookup (r3)
  *
  * Usage: tsx bench/baseline-server.ts <kind> <port> [body-file]
@@ -24,15 +25,17 @@ async function server(): Promise<RequestListener> {
     });
     return app;
   }
-  if (kind === 'pg') {
-    const { PRODUCT_DETAIL_SQL } = await import('../src/services/product-service.js');
+  if (kind === 'pg' || kind === 'pg-prepared') {
+    const { PRODUCT_DETAIL } = await import('../src/services/product-service.js');
+    const name = kind === 'pg-prepared' ? PRODUCT_DETAIL.name : undefined;
     const pool = new pg.Pool({
       connectionString: process.env.DATABASE_URL,
       max: Number(process.env.DB_POOL_MAX ?? 10),
     });
     const app = express();
     app.get('/api/v1/products/:id', (req, res, next) => {
-      pool.query<Record<string, unknown>>(PRODUCT_DETAIL_SQL, [Number(req.params.id)]).then(({ rows: [row] }) => {
+      const query = { text: PRODUCT_DETAIL.text, values: [Number(req.params.id)], name };
+      pool.query<Record<string, unknown>>(query).then(({ rows: [row] }) => {
         if (!row) return res.status(404).json({ status: 404 });
         const { category_name, ...detail } = row;
         res.json({ ...detail, category: { id: row.category_id, name: category_name } });

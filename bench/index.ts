@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { type LoadShape, type PairResult, comparePair, percentile } from './load.js';
-import { PRODUCT_DETAIL_SQL } from '../src/services/product-service.js';
+import { PRODUCT_DETAIL } from '../src/services/product-service.js';
 import { ROOT, type Server, killAll, peakRssMb, recreateDatabase, run, startServer } from './processes.js';
-import { raceForLastUnits } from './race.js';
+import { type RaceSeries, raceForLastUnits, raceSeries } from './race.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,11 +25,12 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     duration: { type: 'string' },
     rounds: { type: 'string' },
+    sales: { type: 'string' },
     only: { type: 'string' },
   },
 });
-/** The figures this run measures (`--only r2,race`); all by default. */
-const FIGURES = ['r1', 'r2', 'r3', 'race', 'search'] as const;
+/** The figures this run measures (`--only r2,race`); all by default. r2p is r2 against a baseline that prepares too. */
+const FIGURES = ['r1', 'r2', 'r2p', 'r3', 'race', 'search'] as const;
 const only = new Set(values.only ? values.only.split(',') : FIGURES);
 const unknownFigure = [...only].find((figure) => !(FIGURES as readonly string[]).includes(figure));
 if (unknownFigure) throw new Error(`--only: unknown figure ${unknownFigure} (use ${FIGURES.join(', ')})`);
@@ -84,7 +85,7 @@ const startBaseline = (kind: string, extraArgs: string[] = [], extraEnv: NodeJS.
     [HEAP_FLAG, '--import', 'tsx', 'bench/baseline-server.ts', kind, '{port}', ...extraArgs],
     { ...env, ...extraEnv },
     join(work, `baseline-${kind}.log`),
-    kind === 'static' ? '/api/v1/products' : kind === 'pg' ? '/api/v1/products/1' : '/health',
+    kind === 'static' ? '/api/v1/products' : kind.startsWith('pg') ? '/api/v1/products/1' : '/health',
   );
 
 async function loginDemo(app: Server): Promise<string> {
@@ -141,16 +142,25 @@ async function main(): Promise<void> {
   }
 
   // r2: product pages with caches off against bare Express + pg running the same SQL.
+  // The app sends that SQL as a named prepared statement; r2's baseline sends the same text
+  // unnamed (what a bare pg handler does), r2p's prepares it too: r2p is the app's overhead alone.
   let r2: PairResult | undefined;
-  if (only.has('r2')) {
+  let r2p: PairResult | undefined;
+  if (only.has('r2') || only.has('r2p')) {
     const uncached = await startApp('app-uncached', { CACHE_TTL_SECONDS: '0' });
-    const pgBaseline = await startBaseline('pg');
-    r2 = await comparePair(
-      { url: uncached.url, path: randomProduct },
-      { url: pgBaseline.url, path: randomProduct },
-      shape,
-    );
-    await Promise.all([uncached.stop(), pgBaseline.stop()]);
+    for (const kind of ['pg', 'pg-prepared'] as const) {
+      if (!only.has(kind === 'pg' ? 'r2' : 'r2p')) continue;
+      const pgBaseline = await startBaseline(kind);
+      const pair = await comparePair(
+        { url: uncached.url, path: randomProduct },
+        { url: pgBaseline.url, path: randomProduct },
+        shape,
+      );
+      if (kind === 'pg') r2 = pair;
+      else r2p = pair;
+      await pgBaseline.stop();
+    }
+    await uncached.stop();
   }
 
   // r3: GET /users/me with a token against the same app whose authentication only loads the user.
@@ -166,11 +176,11 @@ async function main(): Promise<void> {
     await noAuth.stop();
   }
 
-  let race: Awaited<ReturnType<typeof raceForLastUnits>> | undefined;
+  let race: RaceSeries | undefined;
   if (only.has('race')) {
     // A first sale, not measured, warms the checkout path up (as a shop's process is warm when a sale starts).
     await raceForLastUnits(app, db, 200, 10);
-    race = await raceForLastUnits(app, db, 200, 10);
+    race = await raceSeries(app, db, { sales: Number(values.sales ?? (quick ? 1 : 5)), shoppers: 200, stock: 10 });
   }
   const search = only.has('search') ? await searchP95(app, db) : undefined;
   const rss = await peakRssMb(app.child.pid);
@@ -189,10 +199,11 @@ async function main(): Promise<void> {
   say('| --- | --- | --- | --- |');
   say(`| r1 cached list ÷ bare Express, same bytes | ${ratio(r1)} | ≥ 0.70 | ${detail(r1)} |`);
   say(`| r2 product page, caches off ÷ Express + pg | ${ratio(r2)} | ≥ 0.80 | ${detail(r2)} |`);
+  say(`| r2p the same ÷ Express + pg, prepared too | ${ratio(r2p)} | (none) | ${detail(r2p)} |`);
   say(`| r3 /users/me with token ÷ without auth | ${ratio(r3)} | ≥ 0.85 | ${detail(r3)} |`);
   say(
     race
-      ? `| race: 200 shoppers, stock 10 | ${race.created} × 201, ${race.conflicts} × 409, ${race.errors5xx} × 5xx | 10 / 190 / 0 | p99 ${race.p99Ms.toFixed(0)} ms (target ≤ 100), final stock ${race.finalStock} |`
+      ? `| race: 200 shoppers, stock 10 | ${race.counts.created} × 201, ${race.counts.conflicts} × 409, ${race.counts.errors5xx} × 5xx, p99 ${race.p99Ms.toFixed(0)} ms | 10 / 190 / 0, p99 ≤ 100 ms | median p99 of ${race.sales.length} sales (${race.sales.map((sale) => `${sale.created}/${sale.conflicts}/${sale.errors5xx} ${sale.p99Ms.toFixed(0)} ms`).join(', ')}), final stock ${race.sales.map((sale) => sale.finalStock).join(', ')} |`
       : '| race | skipped | | |',
   );
   say(
@@ -201,7 +212,9 @@ async function main(): Promise<void> {
   say(`| app peak RSS | ${rss.toFixed(0)} MB | ≤ 250 MB | VmHWM of the app process |`);
   say(`| ready | ${app.readyMs.toFixed(0)} ms | ≤ 2000 ms | process start → /ready 200 |`);
   say('');
-  say(`r2 runs this SQL (app and baseline alike):\n${PRODUCT_DETAIL_SQL}`);
+  say(
+    `r2 runs this SQL (app and baseline alike; the app prepares it as "${PRODUCT_DETAIL.name}"):\n${PRODUCT_DETAIL.text}`,
+  );
   say(`logs: ${work}`);
   if (values.json) {
     const figure = (pair: PairResult | undefined) => (pair ? Number(pair.ratio.toFixed(3)) : null);
@@ -209,13 +222,15 @@ async function main(): Promise<void> {
       JSON.stringify({
         r1: figure(r1),
         r2: figure(r2),
+        r2p: figure(r2p),
         r3: figure(r3),
         race: race
           ? {
-              created: race.created,
-              conflicts: race.conflicts,
-              errors_5xx: race.errors5xx,
+              created: race.counts.created,
+              conflicts: race.counts.conflicts,
+              errors_5xx: race.counts.errors5xx,
               p99_ms: Number(race.p99Ms.toFixed(1)),
+              sales_p99_ms: race.sales.map((sale) => Number(sale.p99Ms.toFixed(1))),
             }
           : null,
         search_p95_ms: search === undefined ? null : Number(search.toFixed(1)),

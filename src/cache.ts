@@ -16,7 +16,7 @@ import type { Result } from 'ioredis';
 import { config } from './config.js';
 import { logger } from './logger.js';
 import { cacheLookups } from './metrics.js';
-import { key, redis } from './redis.js';
+import { key, mget, redis } from './redis.js';
 
 /** How a cached value is described to getOrLoad. */
 export interface CacheOptions {
@@ -103,7 +103,7 @@ export async function getOrLoadJson<T>(
   if (!config.cache.enabled) return serialise(load);
   let replies: (string | null)[];
   try {
-    replies = await redis.mget(cacheKey, ...generationKeys(cacheKey, options));
+    replies = await mget([cacheKey, ...generationKeys(cacheKey, options)]);
   } catch {
     cacheLookups.inc({ cache: options.name, result: 'error' });
     return serialise(load);
@@ -160,7 +160,7 @@ export async function readWithCached<T>(
   const caching = config.cache.enabled;
   let replies: (string | null)[];
   try {
-    replies = await redis.mget(...keys, ...(caching ? [cacheKey, ...generationKeys(cacheKey, options)] : []));
+    replies = await mget(caching ? [...keys, cacheKey, ...generationKeys(cacheKey, options)] : keys);
   } catch (error) {
     throw onRedisError(error);
   }

@@ -52,9 +52,22 @@ const { Query } = (sequelize as unknown as { dialect: unknown }).dialect as {
   ) => { formatError(error: Error, stack?: string): Error };
 };
 
+/**
+ * A statement PostgreSQL parses and plans once per connection (a named
+ * prepared statement) instead of on every execution. For the fixed SQL of
+ * the hot paths; `name` must be unique per text.
+ */
+export interface Prepared {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Names `text` as a prepared statement (see Prepared). */
+export const prepared = (name: string, text: string): Prepared => ({ name, text });
+
 /** The part of a pooled pg client that `queryRows` uses. */
 interface PooledClient {
-  query(sql: string, params: readonly unknown[]): Promise<{ rows: unknown[] }>;
+  query(query: { text: string; values: readonly unknown[]; name?: string }): Promise<{ rows: unknown[] }>;
   /** Set to make the pool drop a connection whose socket failed (Sequelize's own flag). */
   _invalid?: boolean;
 }
@@ -66,13 +79,15 @@ interface PooledClient {
  * type parsers), and failures come back as the same Sequelize errors (a
  * unique violation is a UniqueConstraintError, …), so they are handled
  * exactly like any other query's. For the hot single-statement paths;
- * anything in a transaction goes through Sequelize.
+ * anything in a transaction goes through Sequelize. `statement` is SQL
+ * text, or a Prepared statement.
  */
-export async function queryRows<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+export async function queryRows<T>(statement: string | Prepared, params: readonly unknown[] = []): Promise<T[]> {
+  const { text: sql, name } = typeof statement === 'string' ? { text: statement, name: undefined } : statement;
   const connections = sequelize.connectionManager;
   const client = (await connections.getConnection({ type: 'write' })) as unknown as PooledClient;
   try {
-    return (await client.query(sql, params)).rows as T[];
+    return (await client.query({ text: sql, values: params, name })).rows as T[];
   } catch (error) {
     const failure = error as Error & { code?: string; sql: string; parameters?: object };
     // The connection is unusable after a socket error or when the server ended the session

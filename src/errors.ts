@@ -8,7 +8,12 @@ import type { FieldError } from './schemas/problem.js';
 /** Builds the problem `type` URI for a problem slug. */
 export const problemType = (slug: string): string => `urn:emporium:problem:${slug}`;
 
-/** Base of every expected error: carries the HTTP status and RFC 9457 fields. */
+/**
+ * Base of every expected error: carries the HTTP status and RFC 9457 fields.
+ * A client error (4xx) is an answer, not a fault: it is made without a stack
+ * trace (capturing one costs more than the rest of a short request's error
+ * path, and none is ever shown or logged for it).
+ */
 export class AppError extends Error {
   constructor(
     readonly status: number,
@@ -21,7 +26,10 @@ export class AppError extends Error {
     readonly headers: Record<string, string> = {},
     options?: ErrorOptions,
   ) {
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (status < 500) Error.stackTraceLimit = 0;
     super(detail ?? title, options);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = new.target.name;
   }
 }

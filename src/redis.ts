@@ -6,6 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { config } from './config.js';
+import { roundBatch } from './lib/round-batch.js';
 import { logger } from './logger.js';
 
 /** The Redis client of this process (connects on first use or via `connectRedis`). */
@@ -45,3 +46,17 @@ export const redisReady = (): boolean => redis.status === 'ready';
 
 /** Namespaces a key under REDIS_KEY_PREFIX: `key('cache', 'categories')` → `emporium:cache:categories`. */
 export const key = (...parts: (string | number)[]): string => `${config.redis.keyPrefix}${parts.join(':')}`;
+
+/**
+ * MGET, with the calls of one event-loop round sent as ONE MGET of all their
+ * keys (lib/round-batch.ts): the hot reads (cache entries, token state) of a
+ * crowd of requests cost one round trip instead of one each.
+ */
+export const mget: (keys: string[]) => Promise<(string | null)[]> = roundBatch(async (calls: string[][]) => {
+  const keys = calls.flat();
+  if (keys.length === 0) return calls.map(() => []);
+  const values = await redis.mget(keys);
+  if (calls.length === 1) return [values];
+  let start = 0;
+  return calls.map((call) => values.slice(start, (start += call.length)));
+});

@@ -56,6 +56,17 @@ describe('access tokens that must be refused with 401', () => {
     await me(sign({ ...claimsOf(tokens.access_token), iat: now - 1000, exp: now - 10 })).expect(401);
   });
 
+  it('refuses a token that expires after it was accepted (a verified signature is remembered, the expiry is not)', async () => {
+    const { tokens } = await userWithTokens(ctx.app);
+    const now = Math.floor(Date.now() / 1000);
+    const shortLived = sign({ ...claimsOf(tokens.access_token), iat: now, exp: now + 2 });
+    await me(shortLived).expect(200);
+    await me(shortLived).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, (now + 2) * 1000 - Date.now() + 50));
+    const res = await me(shortLived).expect(401);
+    expect(res.body).toMatchObject({ status: 401, detail: 'The access token is invalid or expired.' });
+  });
+
   it('refuses a wrong issuer or audience', async () => {
     const { tokens } = await userWithTokens(ctx.app);
     const claims = claimsOf(tokens.access_token);

@@ -13,7 +13,7 @@ import {
 } from 'sequelize';
 import { describe, expect, it } from 'vitest';
 import { config } from '../src/config.js';
-import { poolStats, queryRows, sequelize } from '../src/db.js';
+import { poolStats, prepared, queryRows, sequelize } from '../src/db.js';
 import { ConflictError } from '../src/errors.js';
 import { User } from '../src/models/index.js';
 import { withRetry } from '../src/services/transactions.js';
@@ -48,6 +48,26 @@ describe('queryRows', () => {
     );
     expect(row).toEqual({ id: product.id, price: '19.99', stock: 4, created_at: product.created_at });
     expect(await queryRows('SELECT 1 FROM products WHERE id = $1', [product.id + 1])).toEqual([]);
+  });
+
+  it('runs a prepared statement on every pooled connection, again and again, with the same errors', async () => {
+    const double = prepared('test_double', 'SELECT $1::int * 2 AS n');
+    for (let round = 0; round < 3; round += 1) {
+      const rows = await Promise.all(
+        Array.from({ length: config.db.poolMax * 2 }, (_, i) => queryRows<{ n: number }>(double, [i])),
+      );
+      expect(rows.map(([row]) => row!.n)).toEqual(Array.from({ length: config.db.poolMax * 2 }, (_, i) => i * 2));
+    }
+    const error = await failure(queryRows(double, ['x']));
+    expect(error).toBeInstanceOf(DatabaseError);
+    expect(error.parent).toMatchObject({ code: '22P02' });
+    expect(error).toMatchObject({ sql: double.text, parameters: ['x'] });
+    // Still usable after the failure; and prepared on whichever connection answers this.
+    expect(await queryRows<{ n: number }>(double, [21])).toEqual([{ n: 42 }]);
+    const [row] = await queryRows<{ prepared: number }>(
+      "SELECT count(*)::int AS prepared FROM pg_prepared_statements WHERE name = 'test_double'",
+    );
+    expect(row!.prepared).toBe(1);
   });
 
   it('turns a unique violation into a UniqueConstraintError naming the constraint, which takenConflict maps to 409', async () => {

@@ -11,7 +11,7 @@
  * on every request.
  */
 import { type CacheOptions, getOrLoad, invalidate, invalidatePrefix } from '../cache.js';
-import { queryRows } from '../db.js';
+import { prepared, queryRows } from '../db.js';
 import type { UserRole } from '../models/user.js';
 import { key } from '../redis.js';
 
@@ -27,7 +27,10 @@ export interface CallerRow {
   updated_at: Date;
 }
 
-const CALLER_SQL = `SELECT id, username, email, phone, role, is_active, created_at, updated_at FROM users WHERE id = $1`;
+const CALLER = prepared(
+  'caller',
+  'SELECT id, username, email, phone, role, is_active, created_at, updated_at FROM users WHERE id = $1',
+);
 
 const CALLERS_PREFIX = key('cache', 'caller', '');
 
@@ -39,7 +42,7 @@ export const CALLER_CACHE: CacheOptions = { name: 'caller', ttlSeconds: 60, gene
 
 /** The row from PostgreSQL (undefined when there is no such account). */
 export async function queryCaller(userId: number): Promise<CallerRow | undefined> {
-  const [row] = await queryRows<CallerRow>(CALLER_SQL, [userId]);
+  const [row] = await queryRows<CallerRow>(CALLER, [userId]);
   return row;
 }
 

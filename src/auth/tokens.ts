@@ -74,6 +74,28 @@ const signatureOf = (signingInput: string): string =>
   createHmac('sha256', KEY).update(signingInput).digest('base64url');
 
 /**
+ * Payloads of tokens whose signature checked out recently, by the exact
+ * token text. A client sends the same access token with every request of a
+ * session, so the HMAC and both JSON decodes are done once per token, not
+ * once per request. Only the signature check is remembered: expiry, claims
+ * and revocation are checked on every use. Bounded; the oldest go first.
+ */
+const verified = new Map<string, Record<string, unknown>>();
+const VERIFIED_MAX = 10_000;
+
+/** verifiedPayload, remembered for valid tokens (see `verified`). */
+function rememberedPayload(token: string): Record<string, unknown> | undefined {
+  const known = verified.get(token);
+  if (known) return known;
+  const payload = verifiedPayload(token);
+  if (payload) {
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, payload);
+  }
+  return payload;
+}
+
+/**
  * Checks a compact JWS: the header says exactly HS256 (no other algorithm,
  * no `none`) and the signature matches, compared in constant time. Returns
  * the payload, or undefined.
@@ -103,7 +125,7 @@ const audienceMatches = (aud: unknown): boolean =>
  * matter to the caller: it is always "invalid token").
  */
 export function verifyToken(token: string, expected: TokenType): TokenClaims | null {
-  const claims = verifiedPayload(token);
+  const claims = rememberedPayload(token);
   if (!claims) return null;
   const { sub, jti, typ, fam, iat, exp, nbf, iss, aud } = claims;
   const now = Math.floor(Date.now() / 1000);

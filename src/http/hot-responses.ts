@@ -27,7 +27,7 @@ import type { CacheEntry } from '../cache.js';
 import { isShuttingDown } from '../lifecycle.js';
 import { cacheLookups } from '../metrics.js';
 import { recordRequest, requestIdOf, routeLabel } from '../middleware/request-context.js';
-import { redis } from '../redis.js';
+import { mget, redis } from '../redis.js';
 
 /** What is remembered about a URL: where its answer is cached, and how it was sent. */
 interface HotResponse extends CacheEntry {
@@ -127,9 +127,9 @@ export function withHotResponses(app: Express): RequestListener {
       return;
     }
     const started = process.hrtime.bigint();
-    redis.get(hot.key).then(
-      (text) => {
-        if (text === null) app(req, res);
+    mget([hot.key]).then(
+      ([text]) => {
+        if (typeof text !== 'string') app(req, res);
         else send(req, res, hot, text, started, trust);
       },
       () => {

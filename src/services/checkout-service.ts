@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { UniqueConstraintError } from 'sequelize';
-import { queryRows } from '../db.js';
+import { prepared, queryRows } from '../db.js';
+import { roundBatch } from '../lib/round-batch.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { logger } from '../logger.js';
 import { MAX_CENTS, formatCents } from '../lib/money.js';
@@ -71,7 +72,9 @@ async function previousOrder(
 /** The largest total an order's NUMERIC(12,2) column holds. */
 const MAX_TOTAL = formatCents(MAX_CENTS);
 
-const CHECKOUT_SQL = `
+const CHECKOUT = prepared(
+  'checkout',
+  `
 WITH cart AS (
   SELECT c.product_id, c.quantity, p.name, p.price, p.stock, p.archived
     FROM carts c JOIN products p ON p.id = c.product_id
@@ -110,7 +113,8 @@ SELECT (SELECT coalesce(json_agg(json_build_object(
           'available', CASE WHEN archived THEN 0 ELSE stock END) ORDER BY product_id), '[]') FROM cart) AS lines,
        (SELECT total > ${MAX_TOTAL} FROM verdict) AS too_large,
        placed.*
-  FROM (SELECT 1) AS one LEFT JOIN placed ON true`;
+  FROM (SELECT 1) AS one LEFT JOIN placed ON true`,
+);
 
 /** A cart line as the checkout statement saw it (locked, latest stock). */
 interface CheckedLine {
@@ -128,11 +132,25 @@ interface CheckedLine {
  * unit is gone never queues for the products' row locks (nor, with the
  * stock gate, a crowd that arrives while the last units are being sold).
  */
-const PRECHECK_SQL = `
-SELECT c.product_id, c.quantity, p.name, CASE WHEN p.archived THEN 0 ELSE p.stock END AS available
+const PRECHECK = prepared(
+  'checkout_precheck',
+  `
+SELECT c.user_id, c.product_id, c.quantity, p.name, CASE WHEN p.archived THEN 0 ELSE p.stock END AS available
   FROM carts c JOIN products p ON p.id = c.product_id
- WHERE c.user_id = $1
- ORDER BY c.product_id`;
+ WHERE c.user_id = ANY($1::int[])
+ ORDER BY c.user_id, c.product_id`,
+);
+
+/** The precheck of one cart; the checkouts of one event-loop round share one statement (lib/round-batch.ts). */
+const precheck = roundBatch(async (userIds: number[]): Promise<SeenLine[][]> => {
+  const carts = new Map<number, SeenLine[]>();
+  for (const { user_id, ...line } of await queryRows<SeenLine & { user_id: number }>(PRECHECK, [userIds])) {
+    const lines = carts.get(user_id);
+    if (lines) lines.push(line);
+    else carts.set(user_id, [line]);
+  }
+  return userIds.map((userId) => carts.get(userId) ?? []);
+});
 
 function refuse(lines: readonly SeenLine[]): never {
   if (lines.length === 0) {
@@ -166,7 +184,7 @@ async function placeOrder(
 ): Promise<OrderOut> {
   const deadline = Date.now() + GATE_MAX_WAIT_MS;
   for (;;) {
-    const seen = await queryRows<SeenLine>(PRECHECK_SQL, [userId]);
+    const seen = await precheck(userId);
     if (seen.length === 0 || seen.some((line) => line.available < line.quantity)) refuse(seen);
     const release = tryAdmit(seen) ?? (Date.now() >= deadline ? () => undefined : undefined);
     if (!release) {
@@ -198,7 +216,7 @@ async function runCheckout(
   input: CheckoutRequest,
   idempotency: { key: string; fingerprint: string } | undefined,
 ): Promise<CheckoutRow> {
-  const [row] = await queryRows<CheckoutRow>(CHECKOUT_SQL, [
+  const [row] = await queryRows<CheckoutRow>(CHECKOUT, [
     userId,
     input.shipping_address,
     idempotency?.key ?? null,
@@ -283,8 +301,7 @@ export async function checkout(
   }
   try {
     const order = await withRetry(() => placeOrder(userId, input, idempotency));
-    await invalidateCarts([userId]);
-    await invalidateStock(order.items.map((item) => item.product_id));
+    await Promise.all([invalidateCarts([userId]), invalidateStock(order.items.map((item) => item.product_id))]);
     return { order, replayed: false };
   } catch (error) {
     // Lost a race with the same key (e.g. Redis was down): the other request's order is the answer.

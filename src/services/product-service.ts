@@ -1,7 +1,7 @@
 /** Reading the catalog: product lists with filters, sorts and search, details, best sellers, reviews. */
 import { createHash } from 'node:crypto';
 import { config } from '../config.js';
-import { queryRows } from '../db.js';
+import { prepared, queryRows } from '../db.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { toCents } from '../lib/money.js';
 import { type CachedJson, getOrLoadJson } from '../cache.js';
@@ -125,10 +125,13 @@ export async function listProducts(query: ProductQuery): Promise<CachedJson<Page
   return json!;
 }
 
-/** The one query behind a product page ($1 = product id); exported so benchmarks can run exactly it. */
-export const PRODUCT_DETAIL_SQL = `SELECT ${SUMMARY_COLUMNS}, p.description, p.updated_at, c.name AS category_name
+/** The one query behind a product page ($1 = product id), prepared; exported so benchmarks can run exactly it. */
+export const PRODUCT_DETAIL = prepared(
+  'product_detail',
+  `SELECT ${SUMMARY_COLUMNS}, p.description, p.updated_at, c.name AS category_name
   FROM products p JOIN categories c ON c.id = p.category_id
- WHERE p.id = $1 AND NOT p.archived`;
+ WHERE p.id = $1 AND NOT p.archived`,
+);
 
 /** A listed product with its category and rating, as JSON text; 404 when unknown or archived. */
 export async function getProduct(productId: number): Promise<CachedJson<ProductDetail>> {
@@ -136,7 +139,7 @@ export async function getProduct(productId: number): Promise<CachedJson<ProductD
     productKey(productId),
     { name: 'product', generation: PRODUCT_DETAILS_PREFIX },
     async () => {
-      const [row] = await queryRows<ProductDetail & { category_name: string }>(PRODUCT_DETAIL_SQL, [productId]);
+      const [row] = await queryRows<ProductDetail & { category_name: string }>(PRODUCT_DETAIL, [productId]);
       // Not found is not cached: a product created later must show at once.
       if (!row) return undefined;
       const { category_name, ...detail } = row;
