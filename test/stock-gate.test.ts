@@ -8,7 +8,14 @@ import { QueryTypes } from 'sequelize';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sequelize } from '../src/db.js';
 import { Cart, Order, OrderItem, Product } from '../src/models/index.js';
-import { GATE_MAX_WAIT_MS, type GateLine, type Release, settled, tryAdmit } from '../src/services/stock-gate.js';
+import {
+  GATE_MAX_WAIT_MS,
+  type GateLine,
+  type Release,
+  settled,
+  tryAdmit,
+  withSettledStock,
+} from '../src/services/stock-gate.js';
 import { tokensFor } from './support/auth.js';
 import { useTestApp } from './support/context.js';
 import { useServedCheckout } from './support/shop.js';
@@ -75,6 +82,29 @@ describe('tryAdmit', () => {
     // One unit is still claimed by the second checkout.
     expect(admit([line(p, 2, 2)])).toBeUndefined();
     expect(admit([line(p, 1, 2)])).toBeDefined();
+  });
+});
+
+describe('withSettledStock', () => {
+  it('lowers the stock of a look taken before checkouts of the product settled, and only then', () => {
+    const [sold, other] = [productId(), productId()];
+    const before = performance.now();
+    admit([line(sold, 2, 2)])!(new Map([[sold, 0]]));
+    const after = performance.now();
+    const look = [line(sold, 1, 2), line(other, 1, 7)];
+    // Read before the sale settled: the stock the sale left under the row lock is newer.
+    expect(withSettledStock(look, before)).toEqual([line(sold, 1, 0), line(other, 1, 7)]);
+    // Read after it: the look is the newer one.
+    expect(withSettledStock(look, after)).toEqual(look);
+    // A look that saw less than the settled stock keeps what it saw.
+    expect(withSettledStock([line(sold, 1, 0)], before)).toEqual([line(sold, 1, 0)]);
+  });
+
+  it('knows nothing of a release that did not say the stock', () => {
+    const p = productId();
+    const before = performance.now();
+    admit([line(p, 1, 3)])!();
+    expect(withSettledStock([line(p, 1, 3)], before)).toEqual([line(p, 1, 3)]);
   });
 });
 

@@ -14,7 +14,7 @@ import { key, redis } from '../redis.js';
 import type { CheckoutRequest, OrderItemOut, OrderOut, StockShortage } from '../schemas/order.js';
 import { invalidateCarts } from './cart-service.js';
 import { invalidateStock } from './catalog-cache.js';
-import { GATE_MAX_WAIT_MS, settled, tryAdmit } from './stock-gate.js';
+import { GATE_MAX_WAIT_MS, settled, tryAdmit, withSettledStock } from './stock-gate.js';
 import { readOrder } from './order-service.js';
 import { withRetry } from './transactions.js';
 
@@ -116,6 +116,77 @@ SELECT (SELECT coalesce(json_agg(json_build_object(
   FROM (SELECT 1) AS one LEFT JOIN placed ON true`,
 );
 
+/**
+ * The checkout statement for several carts at once: the checkouts the stock
+ * gate admitted in one event-loop round (a sale's crowd, typically) take the
+ * product rows' locks once and commit once, instead of one after the other
+ * on the same locks (each waiting for the previous one's commit). All or
+ * nothing: when every cart is non-empty, every product has the stock the
+ * whole group wants, no total is too large and no shopper is in it twice,
+ * every order is placed; otherwise nothing is, no row comes back, and each
+ * checkout runs the one-cart statement on its own (which finds and reports
+ * its own problem). $1 user ids, $2 addresses, $3 Idempotency-Keys, $4
+ * fingerprints: one entry per checkout.
+ */
+const GROUP_CHECKOUT = prepared(
+  'checkout_group',
+  `
+WITH input AS (
+  SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])
+             AS i(user_id, shipping_address, idempotency_key, idempotency_fingerprint)
+),
+cart AS (
+  SELECT c.user_id, c.product_id, c.quantity, p.name, p.price, p.stock, p.archived
+    FROM carts c JOIN products p ON p.id = c.product_id
+   WHERE c.user_id = ANY($1::int[])
+   ORDER BY c.product_id, c.user_id
+     FOR UPDATE
+),
+shopper AS (
+  SELECT i.user_id, count(cart.product_id) AS lines, sum(cart.price * cart.quantity) AS total
+    FROM input i LEFT JOIN cart ON cart.user_id = i.user_id
+   GROUP BY i.user_id
+),
+demand AS (
+  SELECT product_id, sum(quantity) AS wanted, min(stock) AS stock, bool_or(archived) AS archived
+    FROM cart GROUP BY product_id
+),
+verdict AS (
+  SELECT (SELECT count(*) FROM shopper) = cardinality($1::int[])
+         AND (SELECT bool_and(lines > 0 AND total <= ${MAX_TOTAL}) FROM shopper)
+         AND (SELECT coalesce(bool_and(NOT archived AND stock >= wanted), false) FROM demand) AS go
+),
+stock AS (
+  UPDATE products p SET stock = p.stock - demand.wanted, updated_at = now()
+    FROM demand, verdict WHERE verdict.go AND p.id = demand.product_id
+),
+placed AS (
+  INSERT INTO orders (user_id, total_amount, status, shipping_address, idempotency_key,
+                      idempotency_fingerprint, created_at, updated_at)
+  SELECT i.user_id, shopper.total, 'pending', i.shipping_address, i.idempotency_key,
+         i.idempotency_fingerprint, now(), now()
+    FROM input i JOIN shopper USING (user_id), verdict WHERE verdict.go
+  RETURNING id, user_id, status, total_amount, shipping_address, created_at, updated_at,
+            paid_at, shipped_at, completed_at, cancelled_at
+),
+lines AS (
+  INSERT INTO order_items (order_id, product_id, product_name, quantity, price, subtotal)
+  SELECT placed.id, cart.product_id, cart.name, cart.quantity, cart.price, cart.price * cart.quantity
+    FROM placed JOIN cart USING (user_id)
+),
+emptied AS (
+  DELETE FROM carts WHERE user_id = ANY($1::int[]) AND EXISTS (SELECT 1 FROM placed)
+)
+SELECT (SELECT json_agg(json_build_object(
+          'product_id', cart.product_id, 'name', cart.name, 'quantity', cart.quantity, 'price', cart.price::text,
+          'subtotal', (cart.price * cart.quantity)::text, 'available', cart.stock,
+          'stock_after', cart.stock - demand.wanted) ORDER BY cart.product_id)
+          FROM cart JOIN demand USING (product_id) WHERE cart.user_id = placed.user_id) AS lines,
+       false AS too_large,
+       placed.*
+  FROM placed`,
+);
+
 /** A cart line as the checkout statement saw it (locked, latest stock). */
 interface CheckedLine {
   product_id: number;
@@ -124,6 +195,8 @@ interface CheckedLine {
   price: string;
   subtotal: string;
   available: number;
+  /** The product's stock after the statement, when it ran for a group (see GROUP_CHECKOUT). */
+  stock_after?: number;
 }
 
 /**
@@ -172,10 +245,11 @@ function refuse(lines: readonly SeenLine[]): never {
 }
 
 /**
- * Looks at the cart and its stock (no locks): refuses at once when the cart
- * is empty or a line is short, waits (stock-gate.ts) while checkouts running
- * in this process have claimed the units this one needs, then runs the
- * checkout statement.
+ * Looks at the cart and its stock (no locks; where checkouts of a product
+ * settled meanwhile, the stock they left counts): refuses at once when the
+ * cart is empty or a line is short, waits (stock-gate.ts) while checkouts
+ * running in this process have claimed the units this one needs, then runs
+ * the checkout statement (with the others admitted in the same round).
  */
 async function placeOrder(
   userId: number,
@@ -184,7 +258,8 @@ async function placeOrder(
 ): Promise<OrderOut> {
   const deadline = Date.now() + GATE_MAX_WAIT_MS;
   for (;;) {
-    const seen = await precheck(userId);
+    const lookedAt = performance.now();
+    const seen = withSettledStock(await precheck(userId), lookedAt);
     if (seen.length === 0 || seen.some((line) => line.available < line.quantity)) refuse(seen);
     const release = tryAdmit(seen) ?? (Date.now() >= deadline ? () => undefined : undefined);
     if (!release) {
@@ -196,7 +271,9 @@ async function placeOrder(
     }
     let result: CheckoutRow | undefined;
     try {
-      result = await runCheckout(userId, input, idempotency);
+      const outcome = await runAdmitted({ userId, input, idempotency });
+      if ('error' in outcome) throw outcome.error;
+      result = outcome.row;
     } finally {
       release(result && stockAfter(result));
     }
@@ -225,9 +302,57 @@ async function runCheckout(
   return row ?? { lines: [], too_large: null };
 }
 
+/** A checkout the stock gate admitted. */
+interface Admitted {
+  userId: number;
+  input: CheckoutRequest;
+  idempotency: { key: string; fingerprint: string } | undefined;
+}
+
+/** What running an admitted checkout came to: its statement's row, or the error it raised. */
+type Outcome = { row: CheckoutRow } | { error: unknown };
+
+/** Runs GROUP_CHECKOUT; its rows by user id, none when the group could not be placed as a whole. */
+async function runGroup(checkouts: readonly Admitted[]): Promise<Map<number, CheckoutRow>> {
+  const rows = await queryRows<CheckoutRow & { user_id: number }>(GROUP_CHECKOUT, [
+    checkouts.map((checkout) => checkout.userId),
+    checkouts.map((checkout) => checkout.input.shipping_address),
+    checkouts.map((checkout) => checkout.idempotency?.key ?? null),
+    checkouts.map((checkout) => checkout.idempotency?.fingerprint ?? null),
+  ]);
+  return new Map(rows.map(({ user_id, ...row }) => [user_id, row]));
+}
+
+/**
+ * Runs the checkouts admitted in one event-loop round: as one group
+ * statement when there are several and the group can be placed as a whole,
+ * otherwise (or when the group statement fails, e.g. on a taken
+ * Idempotency-Key) each on its own, with its own outcome.
+ */
+const runAdmitted = roundBatch(async (checkouts: Admitted[]): Promise<Outcome[]> => {
+  if (checkouts.length > 1) {
+    const placed = await runGroup(checkouts).catch((error: unknown) => {
+      logger.debug({ err: error }, 'group checkout failed; placing the orders one by one');
+      return new Map<number, CheckoutRow>();
+    });
+    const rows = checkouts.map((checkout) => placed.get(checkout.userId));
+    if (rows.every((row) => row !== undefined)) return rows.map((row) => ({ row }));
+  }
+  return Promise.all(
+    checkouts.map((checkout) =>
+      runCheckout(checkout.userId, checkout.input, checkout.idempotency).then(
+        (row): Outcome => ({ row }),
+        (error: unknown): Outcome => ({ error }),
+      ),
+    ),
+  );
+});
+
 /** Each product's stock once the statement was done with it (it saw the latest stock under the row lock). */
 const stockAfter = (row: CheckoutRow): Map<number, number> =>
-  new Map(row.lines.map((line) => [line.product_id, line.available - (row.id ? line.quantity : 0)]));
+  new Map(
+    row.lines.map((line) => [line.product_id, line.stock_after ?? line.available - (row.id ? line.quantity : 0)]),
+  );
 
 /** The placed order, or the 422 (empty cart, total too large) or 409 (short stock) the statement found. */
 function orderFrom(row: CheckoutRow): OrderOut {

@@ -33,6 +33,41 @@ interface Gate {
 
 const gates = new Map<number, Gate>();
 
+/**
+ * What the latest settled checkouts of a product saw under its row lock, and
+ * when (performance.now()), kept for MAX_WAIT_MS: a look at the stock taken
+ * before that moment (a precheck whose answer arrives after the gate
+ * emptied) is older than this.
+ */
+const lastSettled = new Map<number, { stock: number; at: number }>();
+
+/** Remembers the stock a product's settled checkouts left; forgets what is older than MAX_WAIT_MS. */
+function rememberSettled(productId: number, stock: number): void {
+  const now = performance.now();
+  lastSettled.delete(productId);
+  lastSettled.set(productId, { stock, at: now });
+  // Insertion order is time order: drop from the front while stale.
+  for (const [id, entry] of lastSettled) {
+    if (now - entry.at <= MAX_WAIT_MS) break;
+    lastSettled.delete(id);
+  }
+}
+
+/**
+ * The lines with the stock brought up to date: where checkouts of a product
+ * settled after `lookedAt` (the moment the lines were read), the stock they
+ * saw under the row lock is newer than what was read, so the lower of the
+ * two counts.
+ */
+export function withSettledStock<T extends GateLine>(lines: readonly T[], lookedAt: number): T[] {
+  return lines.map((line) => {
+    const settledStock = lastSettled.get(line.product_id);
+    return settledStock && settledStock.at > lookedAt && settledStock.stock < line.available
+      ? { ...line, available: settledStock.stock }
+      : line;
+  });
+}
+
 /** How long a checkout waits for the ones ahead before it goes to PostgreSQL anyway. */
 const MAX_WAIT_MS = 2_000;
 
@@ -68,6 +103,7 @@ export function tryAdmit(lines: readonly GateLine[]): Release | undefined {
       gate.stock = stockAfter?.get(line.product_id);
       if (gate.claimed > 0) continue;
       gates.delete(line.product_id);
+      if (gate.stock !== undefined) rememberSettled(line.product_id, gate.stock);
       for (const wake of gate.waiters) wake(gate.stock);
     }
   };
