@@ -49,6 +49,8 @@ export function signToken(typ: TokenType, userId: number, familyId: string): Sig
     issuer: config.auth.issuer,
     audience: config.auth.audience,
   });
+  // Signed here, so valid: the token's first request need not check the signature again.
+  if (typ === 'access') remember(token, decodeSegment(token.split('.')[1]!)!);
   return { token, jti, expiresIn };
 }
 
@@ -74,24 +76,27 @@ const signatureOf = (signingInput: string): string =>
   createHmac('sha256', KEY).update(signingInput).digest('base64url');
 
 /**
- * Payloads of tokens whose signature checked out recently, by the exact
- * token text. A client sends the same access token with every request of a
- * session, so the HMAC and both JSON decodes are done once per token, not
- * once per request. Only the signature check is remembered: expiry, claims
+ * Payloads of access tokens signed or verified recently, by the exact token
+ * text. A client sends the same access token with every request of a
+ * session, so the HMAC and both JSON decodes are done once per token (and
+ * not at all for tokens this process signed), not once per request. Only the signature check is remembered: expiry, claims
  * and revocation are checked on every use. Bounded; the oldest go first.
  */
 const verified = new Map<string, Record<string, unknown>>();
 const VERIFIED_MAX = 10_000;
+
+/** Remembers a valid token's payload (see `verified`). */
+function remember(token: string, payload: Record<string, unknown>): void {
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+  verified.set(token, payload);
+}
 
 /** verifiedPayload, remembered for valid tokens (see `verified`). */
 function rememberedPayload(token: string): Record<string, unknown> | undefined {
   const known = verified.get(token);
   if (known) return known;
   const payload = verifiedPayload(token);
-  if (payload) {
-    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-    verified.set(token, payload);
-  }
+  if (payload) remember(token, payload);
   return payload;
 }
 
