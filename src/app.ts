@@ -13,6 +13,7 @@ import { RegisterRoutes } from './generated/routes.js';
 import { withHotResponses } from './http/hot-responses.js';
 import { isShuttingDown } from './lifecycle.js';
 import { guardBody } from './middleware/body-guard.js';
+import { jsonBody } from './middleware/json-body.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { metricsHandler } from './middleware/metrics.js';
 import { requestContext } from './middleware/request-context.js';
@@ -58,7 +59,7 @@ export function createApp({ routes = RegisterRoutes }: AppOptions = {}): Express
 
   // The API first, so its requests pass no other layer. Its bodies are parsed here; AdminJS
   // parses its own (it must never see a consumed body), so the parsers are scoped to /api.
-  app.use('/api', express.json({ limit: config.http.jsonBodyLimit }));
+  app.use('/api', jsonBody());
   app.use('/api', express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }));
   app.use('/api', guardBody);
   // API answers are personal or fresh unless a public catalog endpoint says otherwise.
