@@ -4,8 +4,7 @@
  *   static  — a bare Express app answering GET /api/v1/products with fixed bytes (r1)
  *   pg      — a bare Express + pg handler running the app's product-page SQL (r2)
  *   pg-prepared — the same, sending it as a named prepared statement as the app does (r2p)
- *   no-auth — the real app with authentication replaced by a plain user lookup, its
- *             admin panel loaded as the server loads it (r3)
+ *   no-auth — the real app with authentication replaced by a plain user lookup (r3)
  *
  * Usage: tsx bench/baseline-server.ts <kind> <port> [body-file]
  */
@@ -50,10 +49,7 @@ async function server(): Promise<RequestListener> {
     const { RegisterRoutes } = (await import(new URL('./generated/routes.js', import.meta.url).href)) as {
       RegisterRoutes: (app: express.Express) => void;
     };
-    const { loadAdminPanel } = await import('../src/admin/index.js');
     await connectRedis();
-    // The server loads the admin panel at start (server.ts); so does this copy of it, so both carry the same heap.
-    await loadAdminPanel();
     return createRequestListener({ routes: RegisterRoutes });
   }
   throw new Error(`unknown baseline ${kind}`);

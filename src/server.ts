@@ -5,7 +5,6 @@
  */
 import { type Server, createServer } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import { loadAdminPanel } from './admin/index.js';
 import { createRequestListener } from './app.js';
 import { config } from './config.js';
 import { sequelize } from './db.js';
@@ -67,8 +66,6 @@ function main(): void {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     logger.info({ port, env: config.env }, `listening on http://${config.http.host}:${port}`);
-    // Warm the admin panel up in the background so the first staff visit is fast.
-    loadAdminPanel().catch((error: unknown) => logger.error({ err: error }, 'admin panel failed to load'));
   });
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'server failed');

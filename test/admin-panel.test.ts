@@ -68,6 +68,25 @@ describe('sessions', () => {
   });
 });
 
+describe('list pages', () => {
+  it('sorts by the primary key when sortBy names no column (__proto__, toString, unknown), never 500', async () => {
+    const { agent } = await staffSession(ctx.app);
+    const category = await createCategory();
+    await createProduct(category.id, { name: 'Bravo' });
+    await createProduct(category.id, { name: 'Alpha' });
+    for (const sortBy of ['__proto__', 'toString', 'constructor', 'nope']) {
+      const res = await agent.get(api(`products/actions/list?sortBy=${sortBy}&direction=desc`)).expect(200);
+      const names = (res.body.records as { params: { name: string } }[]).map((record) => record.params.name);
+      expect(names, sortBy).toEqual(['Alpha', 'Bravo']);
+    }
+    const byName = await agent.get(api('products/actions/list?sortBy=name&direction=asc')).expect(200);
+    expect((byName.body.records as { params: { name: string } }[]).map((record) => record.params.name)).toEqual([
+      'Alpha',
+      'Bravo',
+    ]);
+  });
+});
+
 describe('audit log', () => {
   it('create writes one row with every new value', async () => {
     const { agent, admin } = await staffSession(ctx.app);

@@ -34,7 +34,9 @@ const servers: Record<'fast' | 'general', Server> = {
   general: createServer(echoApp(express.json({ limit: LIMIT }))),
 };
 beforeAll(async () => {
-  await Promise.all(Object.values(servers).map((server) => new Promise((resolve) => server.listen(0, resolve))));
+  await Promise.all(
+    Object.values(servers).map((server) => new Promise<void>((resolve) => server.listen(0, () => resolve()))),
+  );
 });
 afterAll(() => {
   for (const server of Object.values(servers)) server.close();

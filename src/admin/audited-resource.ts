@@ -155,7 +155,12 @@ export class AuditedResource extends Resource {
     if (!this.saneFilter(filter)) return [];
     const limit = clamp(options.limit, 1, 500, 20);
     const offset = clamp(options.offset, 0, 1_000_000_000, 0);
-    const sortBy = options.sort?.sortBy && this.property(options.sort.sortBy) ? options.sort.sortBy : this.primaryKey();
+    // By own property name only: `property('__proto__')` would find Object.prototype and throw.
+    const wanted = options.sort?.sortBy;
+    const sortBy =
+      wanted !== undefined && this.properties().some((property) => property.path() === wanted)
+        ? wanted
+        : this.primaryKey();
     const direction = options.sort?.direction === 'desc' ? 'desc' : 'asc';
     return super.find(filter, { limit, offset, sort: { sortBy, direction } }) as Promise<BaseRecord[]>;
   }

@@ -1,7 +1,9 @@
 /**
- * Mounts the admin panel lazily: AdminJS takes ~2 s to import, so the API
- * serves at once and the panel is loaded in the background (server start) or
- * on the first /admin request. Requests that arrive earlier wait for it.
+ * Mounts the admin panel lazily: AdminJS takes ~2 s of CPU to import, all of
+ * it blocking the event loop, so the panel is loaded on the first /admin
+ * request (which waits for it), never at start: loading it then would stall
+ * the readiness probe and a new instance's first API requests. Requests that
+ * arrive while it loads wait for it.
  */
 import type { RequestHandler, Router } from 'express';
 import { ForbiddenError } from '../errors.js';

@@ -72,6 +72,12 @@ async function previousOrder(
 /** The largest total an order's NUMERIC(12,2) column holds. */
 const MAX_TOTAL = formatCents(MAX_CENTS);
 
+/** What both checkout statements insert into `orders`, and return of a placed order. */
+const INSERT_ORDER = `INSERT INTO orders (user_id, total_amount, status, shipping_address, idempotency_key,
+                      idempotency_fingerprint, created_at, updated_at)`;
+const PLACED_COLUMNS = `id, status, total_amount, shipping_address, created_at, updated_at,
+            paid_at, shipped_at, completed_at, cancelled_at`;
+
 const CHECKOUT = prepared(
   'checkout',
   `
@@ -93,11 +99,9 @@ stock AS (
     FROM cart, verdict WHERE verdict.go AND p.id = cart.product_id
 ),
 placed AS (
-  INSERT INTO orders (user_id, total_amount, status, shipping_address, idempotency_key,
-                      idempotency_fingerprint, created_at, updated_at)
+  ${INSERT_ORDER}
   SELECT $1, verdict.total, 'pending', $2, $3, $4, now(), now() FROM verdict WHERE verdict.go
-  RETURNING id, status, total_amount, shipping_address, created_at, updated_at,
-            paid_at, shipped_at, completed_at, cancelled_at
+  RETURNING ${PLACED_COLUMNS}
 ),
 lines AS (
   INSERT INTO order_items (order_id, product_id, product_name, quantity, price, subtotal)
@@ -161,13 +165,11 @@ stock AS (
     FROM demand, verdict WHERE verdict.go AND p.id = demand.product_id
 ),
 placed AS (
-  INSERT INTO orders (user_id, total_amount, status, shipping_address, idempotency_key,
-                      idempotency_fingerprint, created_at, updated_at)
+  ${INSERT_ORDER}
   SELECT i.user_id, shopper.total, 'pending', i.shipping_address, i.idempotency_key,
          i.idempotency_fingerprint, now(), now()
     FROM input i JOIN shopper USING (user_id), verdict WHERE verdict.go
-  RETURNING id, user_id, status, total_amount, shipping_address, created_at, updated_at,
-            paid_at, shipped_at, completed_at, cancelled_at
+  RETURNING user_id, ${PLACED_COLUMNS}
 ),
 lines AS (
   INSERT INTO order_items (order_id, product_id, product_name, quantity, price, subtotal)
