@@ -41,6 +41,10 @@ export class BadRequestError extends AppError {
   }
 }
 
+/** 400 for a request body that is not JSON (whichever parser found it: json-body.ts or body-parser). */
+export const malformedJson = (): BadRequestError =>
+  new BadRequestError('The request body is not valid JSON.', 'malformed-json');
+
 /** 401: no valid credentials. */
 export class UnauthorizedError extends AppError {
   constructor(detail = 'Authentication is required.') {

@@ -78,9 +78,10 @@ const signatureOf = (signingInput: string): string =>
 /**
  * Payloads of access tokens signed or verified recently, by the exact token
  * text. A client sends the same access token with every request of a
- * session, so the HMAC and both JSON decodes are done once per token (and
- * not at all for tokens this process signed), not once per request. Only the signature check is remembered: expiry, claims
- * and revocation are checked on every use. Bounded; the oldest go first.
+ * session, so the HMAC and both JSON decodes are done once per token (not at
+ * all for tokens this process signed), not once per request. Only the
+ * signature check is remembered: expiry, claims and revocation are checked
+ * on every use. Bounded; the oldest go first.
  */
 const verified = new Map<string, Record<string, unknown>>();
 const VERIFIED_MAX = 10_000;

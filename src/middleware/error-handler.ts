@@ -15,6 +15,7 @@ import { logger } from '../logger.js';
 import {
   AppError,
   BadRequestError,
+  malformedJson,
   ConflictError,
   NotFoundError,
   PayloadTooLargeError,
@@ -66,8 +67,7 @@ function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   if (error instanceof ValidateError) return new ValidationError(fieldErrors(error));
   const type = (error as { type?: string }).type;
-  if (type === 'entity.parse.failed')
-    return new BadRequestError('The request body is not valid JSON.', 'malformed-json');
+  if (type === 'entity.parse.failed') return malformedJson();
   if (type === 'entity.too.large') return new PayloadTooLargeError(config.http.jsonBodyLimit);
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new BadRequestError('The request body encoding is not supported.', 'unsupported-encoding');

@@ -11,7 +11,7 @@
  */
 import express, { type RequestHandler } from 'express';
 import { config } from '../config.js';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, malformedJson as malformed } from '../errors.js';
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
 
@@ -25,9 +25,6 @@ const PLAIN_TYPE = /^application\/json(?:;\s*charset=(?:"utf-8"|utf-8))?$/i;
 const DIGITS = /^\d+$/;
 /** The first character that is not JSON whitespace. */
 const FIRST_CHAR = /^[ \t\n\r]*(.)/s;
-
-/** The same answer body-parser's failures get from the error handler. */
-const malformed = () => new BadRequestError('The request body is not valid JSON.', 'malformed-json');
 
 /** Parses a plain body's text as body-parser does in strict mode: an object or an array. */
 function parse(text: string): unknown {

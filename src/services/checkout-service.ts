@@ -27,6 +27,9 @@ export interface CheckoutResult {
 /** How long a checkout may hold its Idempotency-Key before another request may take it over. */
 const IDEMPOTENCY_LOCK_MS = 30_000;
 
+/** A checkout's Idempotency-Key and the fingerprint of the request it was first used with. */
+type Idempotency = { key: string; fingerprint: string };
+
 const fingerprintOf = (input: CheckoutRequest): string =>
   createHash('sha256')
     .update(JSON.stringify({ shipping_address: input.shipping_address }))
@@ -256,7 +259,7 @@ function refuse(lines: readonly SeenLine[]): never {
 async function placeOrder(
   userId: number,
   input: CheckoutRequest,
-  idempotency: { key: string; fingerprint: string } | undefined,
+  idempotency: Idempotency | undefined,
 ): Promise<OrderOut> {
   const deadline = Date.now() + GATE_MAX_WAIT_MS;
   for (;;) {
@@ -293,7 +296,7 @@ type CheckoutRow = { lines: CheckedLine[]; too_large: boolean | null } & Partial
 async function runCheckout(
   userId: number,
   input: CheckoutRequest,
-  idempotency: { key: string; fingerprint: string } | undefined,
+  idempotency: Idempotency | undefined,
 ): Promise<CheckoutRow> {
   const [row] = await queryRows<CheckoutRow>(CHECKOUT, [
     userId,
@@ -308,7 +311,7 @@ async function runCheckout(
 interface Admitted {
   userId: number;
   input: CheckoutRequest;
-  idempotency: { key: string; fingerprint: string } | undefined;
+  idempotency: Idempotency | undefined;
 }
 
 /** What running an admitted checkout came to: its statement's row, or the error it raised. */
