@@ -141,4 +141,24 @@ describe('group checkouts', () => {
     expect(await Order.count({ where: { user_id: other! } })).toBe(1);
     expect(await stockOf(kite.id)).toBe(18);
   });
+
+  it('names each short line once when the same shopper checks out twice in one round', async () => {
+    const category = await createCategory();
+    const kite = await createProduct(category.id, { name: 'Kite', price: '12.50', stock: 1 });
+    const [twice] = await shoppers(1, [{ productId: kite.id, quantity: 3 }]);
+
+    const errors = await Promise.all(
+      [checkout(twice!, ADDRESS), checkout(twice!, ADDRESS)].map((p) => p.catch((e: unknown) => e)),
+    );
+
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).status).toBe(409);
+      expect((error as AppError).extensions).toEqual({
+        products: [{ product_id: kite.id, name: 'Kite', requested: 3, available: 1 }],
+      });
+    }
+    expect(await Order.count()).toBe(0);
+    expect(await stockOf(kite.id)).toBe(1);
+  });
 });
