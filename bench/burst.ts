@@ -34,16 +34,20 @@ const bytesOf = (host: string, request: BurstRequest): Buffer => {
   return Buffer.concat([Buffer.from(head), body]);
 };
 
-/** Reads one HTTP answer from `socket`; resolves with its status once the whole body has arrived. */
-function readAnswer(socket: Socket): Promise<number> {
+/**
+ * Reads one HTTP answer from `socket`; resolves with its status, and the
+ * moment (performance.now()) its last byte arrived, taken as soon as it did.
+ */
+function readAnswer(socket: Socket): Promise<{ status: number; at: number }> {
   return new Promise((resolve) => {
-    let received = Buffer.alloc(0);
+    let received: Buffer | undefined;
     const done = (status: number) => {
+      const at = performance.now();
       socket.removeAllListeners('data');
-      resolve(status);
+      resolve({ status, at });
     };
     socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
+      received = received ? Buffer.concat([received, chunk]) : chunk;
       const end = received.indexOf('\r\n\r\n');
       if (end < 0) return;
       const head = received.subarray(0, end).toString('latin1');
@@ -74,12 +78,14 @@ export async function burst(port: number, requests: BurstRequest[]): Promise<Bur
   // connection open before the sale starts.
   await new Promise((resolve) => setTimeout(resolve, 200));
   const started = performance.now();
-  const answers = sockets.map(async (socket, i) => {
-    const status = readAnswer(socket);
+  const answers = sockets.map((socket, i) => {
+    const answer = readAnswer(socket);
     socket.write(payloads[i]!);
-    const answer = { status: await status, ms: performance.now() - started };
-    socket.destroy();
     return answer;
   });
-  return Promise.all(answers);
+  // Connections close once every answer is in, as a browser keeps its connection open: closing
+  // each as its answer arrives would make the client and the server handle closes mid-burst.
+  const results = await Promise.all(answers);
+  for (const socket of sockets) socket.destroy();
+  return results.map(({ status, at }) => ({ status, ms: at - started }));
 }
