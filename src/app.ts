@@ -27,9 +27,10 @@ import { securityHeaders } from './middleware/security-headers.js';
 function closeConnectionsWhileDraining(app: Express): void {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with each response as `this`
   const { writeHead } = app.response;
-  app.response.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
+  app.response.writeHead = function (this: Response, statusCode: number, reason?: unknown, headers?: unknown) {
     if (isShuttingDown()) this.setHeader('Connection', 'close');
-    return writeHead.apply(this, args);
+    // Passed on as given (no rest array: this runs for every response).
+    return (writeHead as (this: Response, ...args: unknown[]) => Response).call(this, statusCode, reason, headers);
   } as typeof writeHead;
 }
 
@@ -37,6 +38,31 @@ const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', PRIVATE);
   next();
 };
+
+/**
+ * Runs `handlers` one after the other as one middleware: one Express layer
+ * (one path match, one prefix strip) instead of one per handler. An error
+ * passed on or thrown by any of them skips the rest, as in Express.
+ */
+export function inSequence(...handlers: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let index = 0;
+    const step = (error?: unknown): void => {
+      const handler = handlers[index++];
+      if (error !== undefined || handler === undefined) {
+        next(error);
+        return;
+      }
+      try {
+        handler(req, res, step);
+      } catch (thrown) {
+        // As Express does for each layer (a handler may run from an event callback here).
+        next(thrown);
+      }
+    };
+    step();
+  };
+}
 
 /** What can be swapped when building the app (benchmarks compare the real routes with stripped-down ones). */
 export interface AppOptions {
@@ -59,11 +85,16 @@ export function createApp({ routes = RegisterRoutes }: AppOptions = {}): Express
 
   // The API first, so its requests pass no other layer. Its bodies are parsed here; AdminJS
   // parses its own (it must never see a consumed body), so the parsers are scoped to /api.
-  app.use('/api', jsonBody());
-  app.use('/api', express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }));
-  app.use('/api', guardBody);
   // API answers are personal or fresh unless a public catalog endpoint says otherwise.
-  app.use('/api', noStore);
+  app.use(
+    '/api',
+    inSequence(
+      jsonBody(),
+      express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }),
+      guardBody,
+      noStore,
+    ),
+  );
   app.use('/api/v1/auth', limitAuthRequests);
   routes(app);
 

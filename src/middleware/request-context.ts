@@ -61,7 +61,8 @@ export const requestContext: RequestHandler = (req, res, next) => {
   const started = process.hrtime.bigint();
   req.id = requestIdOf(req);
   res.setHeader('X-Request-Id', req.id);
-  res.once('finish', () => {
+  // 'finish' is emitted once: `on` spares the wrapper `once` makes per request.
+  res.on('finish', () => {
     recordRequest({
       req_id: req.id,
       method: req.method,
