@@ -15,12 +15,12 @@ interface Destination {
 }
 
 /**
- * Collects whole lines in an array and hands them to the destination
- * `open` creates, joined, once at least `batchBytes` have gathered (or on
- * `flush`; synchronously at exit). The destination (sonic-boom) appends every string
+ * Collects whole lines in an array and hands them to the destination `open`
+ * creates, joined, once at least `batchBytes` have gathered (or on `flush`;
+ * synchronously at exit). The destination (sonic-boom) appends every string
  * it is given to the text it has not written yet and measures that text each
- * time, which copies it over and over while a request crowd logs line after
- * line; joined batches are measured once.
+ * time, which copies it over and over while a crowd of requests logs line
+ * after line; joined batches are measured once.
  */
 export function lineCollector(
   open: () => Destination,
