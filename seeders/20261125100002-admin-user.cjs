@@ -1,17 +1,24 @@
 'use strict';
 /**
  * The first staff account, from ADMIN_EMAIL / ADMIN_PASSWORD. Does nothing if
- * a user with that email already exists (it never resets a password).
+ * a user with that email already exists (it never resets a password); stops
+ * if another account's e-mail merely looks like it.
  */
 const { required, seedPassword, hash } = require('../db/seed-helpers.cjs');
+const { normalizeAccountName } = require('../db/account-names.cjs');
+
+/** ADMIN_EMAIL as the users table stores it. */
+const adminEmail = () => normalizeAccountName(required('ADMIN_EMAIL', 'the staff e-mail address').trim());
 
 module.exports = {
   async up(queryInterface) {
-    const email = required('ADMIN_EMAIL', 'the staff e-mail address').trim();
-    const [existing] = await queryInterface.sequelize.query('SELECT id FROM users WHERE lower(email) = lower(:email)', {
-      replacements: { email },
-    });
-    if (existing.length > 0) return;
+    const email = adminEmail();
+    const [existing] = await queryInterface.sequelize.query(
+      `SELECT id, lower(email) = lower(:email) AS same FROM users WHERE email_skeleton = account_skeleton(:email)`,
+      { replacements: { email } },
+    );
+    if (existing[0]?.same) return;
+    if (existing[0]) throw new Error(`ADMIN_EMAIL ${email} looks like the e-mail of user ${existing[0].id}`);
     const now = new Date();
     await queryInterface.bulkInsert('users', [
       {
@@ -27,7 +34,7 @@ module.exports = {
   },
 
   async down(queryInterface) {
-    const email = required('ADMIN_EMAIL', 'the staff e-mail address').trim();
+    const email = adminEmail();
     await queryInterface.sequelize.query(
       `DELETE FROM users WHERE lower(email) = lower(:email) AND role = 'admin'
          AND NOT EXISTS (SELECT 1 FROM admin_logs WHERE admin_id = users.id)`,

@@ -5,6 +5,7 @@
  * variable and what is expected.
  */
 import { createRequire } from 'node:module';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 interface EnvFiles {
@@ -36,6 +37,38 @@ const url = (protocols: string[], example: string) =>
   );
 
 /**
+ * TRUST_PROXY: a hop count (0-10), or a comma-separated list of the proxies'
+ * addresses, subnets (CIDR) and Express's names `loopback`, `linklocal`,
+ * `uniquelocal`. A list is the safe choice: X-Forwarded-For then counts only
+ * when the connection comes from one of them, so a client that reaches an
+ * instance directly cannot choose its own address.
+ */
+const trustedProxies = z.string().transform((value, context): number | string[] => {
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops <= 10) return hops;
+  } else {
+    const entries = value.split(',').map((entry) => entry.trim());
+    if (entries.every((entry) => entry !== '' && isProxyAddress(entry))) return entries;
+  }
+  context.addIssue({
+    code: 'custom',
+    message: 'expected a hop count from 0 to 10, or proxy addresses/subnets such as "10.0.0.0/8, loopback"',
+  });
+  return z.NEVER;
+});
+
+/** An address, a CIDR subnet or one of Express's named ranges (what proxy-addr compiles). */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  if (rest.length > 0 || !address || !ipaddr.isValid(address)) return false;
+  if (bits === undefined) return true;
+  const max = ipaddr.parse(address).kind() === 'ipv4' ? 32 : 128;
+  return /^\d+$/.test(bits) && Number(bits) <= max;
+}
+
+/**
  * The environment variables Emporium reads, with their validation rules and
  * production-safe defaults. Secrets have no default here: in development they
  * come from `.env.example`, in production from the operator.
@@ -56,22 +89,32 @@ const envSchema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(500),
   CACHE_TTL_SECONDS: int(0, 86_400).default(300),
   LIST_CACHE_TTL_SECONDS: int(1, 3_600).default(30),
+  CALLER_CACHE_TTL_SECONDS: int(1, 300).default(5),
   JWT_SECRET: z.string(),
   JWT_ISSUER: z.string().min(1).default('emporium'),
   JWT_AUDIENCE: z.string().min(1).default('emporium-api'),
   ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400).default(900),
   REFRESH_TOKEN_TTL_SECONDS: int(300, 90 * 86_400).default(604_800),
+  REFRESH_REUSE_GRACE_SECONDS: int(0, 60).default(10),
   SESSION_SECRET: z.string(),
   BCRYPT_COST: int(4, 15).default(12),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   LOGIN_FAILURE_WINDOW_SECONDS: int(1, 86_400).default(900),
+  LOGIN_ACCOUNT_MAX_FAILURES: int(1, 10_000).default(20),
+  LOGIN_ACCOUNT_WINDOW_SECONDS: int(1, 604_800).default(3_600),
   AUTH_RATE_LIMIT: int(1, 100_000).default(60),
   AUTH_RATE_WINDOW_SECONDS: int(1, 86_400).default(60),
-  TRUST_PROXY: int(0, 10).default(0),
+  TRUST_PROXY: trustedProxies.default(0),
   COOKIE_SECURE: flag.optional(),
   JSON_BODY_LIMIT: z.string().regex(SIZE, 'expected a size such as 100kb').default('100kb'),
   METRICS_TOKEN: z.string().optional(),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  PENDING_ORDER_TTL_MINUTES: int(1, 10_080).default(30),
+  ORDER_EXPIRY_SWEEP_SECONDS: int(1, 3_600).default(15),
+  MAX_PENDING_ORDERS: int(1, 1_000).default(3),
+  MAX_UNITS_PER_LINE: int(1, 999).default(50),
+  MAX_UNITS_PER_ORDER: int(1, 100_000).default(200),
+  JOBS_ENABLED: flag.default(true),
   ADMIN_JS_TMP_DIR: z.string().min(1).default('.adminjs'),
   ADMIN_JS_SKIP_BUNDLE: flag.optional(),
 });
@@ -89,7 +132,8 @@ export interface Config {
     port: number;
     host: string;
     jsonBodyLimit: string;
-    trustProxy: number;
+    /** Express `trust proxy`: a hop count, or the addresses/subnets of the proxies whose X-Forwarded-For counts. */
+    trustProxy: number | string[];
     shutdownTimeoutMs: number;
   };
   logLevel: Env['LOG_LEVEL'];
@@ -111,6 +155,11 @@ export interface Config {
     ttlSeconds: number;
     /** Product lists, hot products and carts: they also show other shoppers' stock changes, so they live briefly. */
     listTtlSeconds: number;
+    /**
+     * The caller's account row (auth/caller.ts): dropped on every write through the app, so this
+     * only bounds how long a change made behind the app's back (SQL) takes to be seen.
+     */
+    callerTtlSeconds: number;
   };
   auth: {
     jwtSecret: string;
@@ -118,10 +167,19 @@ export interface Config {
     audience: string;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
+    /**
+     * Seconds after a rotation during which the refresh token just exchanged
+     * gets the same successor again instead of counting as reuse (parallel
+     * refreshes, retries; RFC 9700 §4.14.2). 0 turns the grace off.
+     */
+    refreshReuseGraceSeconds: number;
     bcryptCost: number;
-    /** Failed logins allowed per (username, IP) within loginFailureWindowSeconds. */
+    /** Failed logins allowed per (account, client address) within loginFailureWindowSeconds. */
     loginMaxFailures: number;
     loginFailureWindowSeconds: number;
+    /** Failed logins allowed per account from all addresses together within accountFailureWindowSeconds. */
+    accountMaxFailures: number;
+    accountFailureWindowSeconds: number;
     /** Requests per IP to /api/v1/auth/* within rateWindowSeconds. */
     rateLimit: number;
     rateWindowSeconds: number;
@@ -131,6 +189,22 @@ export interface Config {
     cookieSecure: boolean;
   };
   metricsToken: string | undefined;
+  orders: {
+    /** How long an unpaid (pending) order holds its stock before it is cancelled. */
+    pendingTtlMinutes: number;
+    /** How often the job engine looks for unpaid orders past their deadline. */
+    expirySweepSeconds: number;
+    /** Unpaid orders one shopper may hold at once. */
+    maxPending: number;
+    /** Units of one product per cart line and order line. */
+    maxUnitsPerLine: number;
+    /** Units in one cart, and so in one order. */
+    maxUnitsPerOrder: number;
+  };
+  jobs: {
+    /** Run this process's background worker (BullMQ); false for instances that only serve requests. */
+    enabled: boolean;
+  };
   admin: {
     /** Where AdminJS keeps the panel's component bundle (AdminJS reads the variable itself too). */
     bundleDir: string;
@@ -217,6 +291,7 @@ export function loadConfig(source: Record<string, string | undefined>, defaults:
       enabled: env.CACHE_TTL_SECONDS > 0,
       ttlSeconds: env.CACHE_TTL_SECONDS,
       listTtlSeconds: env.LIST_CACHE_TTL_SECONDS,
+      callerTtlSeconds: env.CALLER_CACHE_TTL_SECONDS,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,
@@ -224,14 +299,25 @@ export function loadConfig(source: Record<string, string | undefined>, defaults:
       audience: env.JWT_AUDIENCE,
       accessTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
       bcryptCost: env.BCRYPT_COST,
       loginMaxFailures: env.LOGIN_MAX_FAILURES,
       loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      accountMaxFailures: env.LOGIN_ACCOUNT_MAX_FAILURES,
+      accountFailureWindowSeconds: env.LOGIN_ACCOUNT_WINDOW_SECONDS,
       rateLimit: env.AUTH_RATE_LIMIT,
       rateWindowSeconds: env.AUTH_RATE_WINDOW_SECONDS,
     },
     session: { secret: env.SESSION_SECRET, cookieSecure: env.COOKIE_SECURE ?? isProduction },
     metricsToken: env.METRICS_TOKEN,
+    orders: {
+      pendingTtlMinutes: env.PENDING_ORDER_TTL_MINUTES,
+      expirySweepSeconds: env.ORDER_EXPIRY_SWEEP_SECONDS,
+      maxPending: env.MAX_PENDING_ORDERS,
+      maxUnitsPerLine: env.MAX_UNITS_PER_LINE,
+      maxUnitsPerOrder: env.MAX_UNITS_PER_ORDER,
+    },
+    jobs: { enabled: env.JOBS_ENABLED },
     admin: { bundleDir: env.ADMIN_JS_TMP_DIR, skipBundle: env.ADMIN_JS_SKIP_BUNDLE ?? false },
   };
 }

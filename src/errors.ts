@@ -3,7 +3,7 @@
  * (middleware/error-handler.ts). Services throw these; nothing else decides
  * status codes.
  */
-import type { FieldError } from './schemas/problem.js';
+import type { FieldError, LimitReached } from './schemas/problem.js';
 
 /** Builds the problem `type` URI for a problem slug. */
 export const problemType = (slug: string): string => `urn:emporium:problem:${slug}`;
@@ -52,6 +52,17 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+/**
+ * 401 from the staff panel: no staff session. No WWW-Authenticate: the panel
+ * signs in with a form and a cookie, which no HTTP authentication scheme
+ * names (UnauthorizedError's `Bearer` would point clients the wrong way).
+ */
+export class SignInRequiredError extends AppError {
+  constructor(detail: string) {
+    super(401, 'unauthorized', 'Unauthorized', detail);
+  }
+}
+
 /** 403: authenticated but not allowed. */
 export class ForbiddenError extends AppError {
   constructor(detail = 'You are not allowed to do this.') {
@@ -80,10 +91,28 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** 415: the body, or a part of it (such as a file), is of a kind this endpoint does not take. */
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(detail: string) {
+    super(415, 'unsupported-media-type', 'Unsupported media type', detail);
+  }
+}
+
 /** 422: the request is well-formed but its values are invalid. */
 export class ValidationError extends AppError {
   constructor(errors: FieldError[], detail = 'The request has invalid fields.') {
     super(422, 'validation-error', 'Validation failed', detail, { errors });
+  }
+}
+
+/**
+ * A shop limit (config `orders`) that the request would exceed: 409 when it
+ * is about what the shopper already holds (unpaid orders), 422 when it is
+ * about the request's own quantities. The problem names the limit.
+ */
+export class LimitReachedError extends AppError {
+  constructor(status: 409 | 422, limit: LimitReached, detail: string) {
+    super(status, 'limit-reached', 'Limit reached', detail, { limit });
   }
 }
 

@@ -34,3 +34,10 @@ export const cacheLookups = new Counter({
   labelNames: ['cache', 'result'] as const,
   registers: [registry],
 });
+
+/** Unpaid orders cancelled because their payment deadline passed. */
+export const ordersExpired = new Counter({
+  name: 'orders_expired_total',
+  help: 'Unpaid orders cancelled by the expiry job (their stock went back on sale).',
+  registers: [registry],
+});

@@ -1,13 +1,15 @@
 /**
- * Process entry: connect, listen, and shut down gracefully on SIGTERM/SIGINT
- * (stop accepting, let in-flight requests finish, close PostgreSQL and Redis,
- * exit 0; exit 1 if draining outlasts SHUTDOWN_TIMEOUT_MS).
+ * Process entry: connect, start the background worker (jobs/), listen, and
+ * shut down gracefully on SIGTERM/SIGINT (stop accepting, let in-flight
+ * requests and the running job finish, close PostgreSQL and Redis, exit 0;
+ * exit 1 if draining outlasts SHUTDOWN_TIMEOUT_MS).
  */
 import { type Server, createServer } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import { createRequestListener } from './app.js';
 import { config } from './config.js';
 import { sequelize } from './db.js';
+import { type JobRunner, startJobs } from './jobs/index.js';
 import { beginShutdown } from './lifecycle.js';
 import { flushLogs, logger } from './logger.js';
 import { connectRedis, redis } from './redis.js';
@@ -32,7 +34,7 @@ const IDLE_GRACE_MS = 1_000;
  * says `Connection: close`, so those connections end after one more answer;
  * whatever is still idle after the grace period is closed.
  */
-async function shutdown(server: Server, signal: string): Promise<void> {
+async function shutdown(server: Server, jobs: JobRunner | undefined, signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down: draining in-flight requests');
   beginShutdown();
   const forced = setTimeout(() => {
@@ -48,7 +50,11 @@ async function shutdown(server: Server, signal: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   server.closeIdleConnections();
-  await drained;
+  // The worker finishes the job it is running (it needs PostgreSQL), then lets go of Redis.
+  await Promise.all([
+    drained,
+    jobs?.close().catch((error: unknown) => logger.warn({ err: error }, 'job engine close')),
+  ]);
   await Promise.allSettled([sequelize.close(), closeRedis()]);
   logger.info('shutdown complete');
   clearTimeout(forced);
@@ -61,6 +67,8 @@ const openConnections = (server: Server): Promise<number> =>
 
 function main(): void {
   void connectRedis();
+  if (config.isProduction && !config.metricsToken) logger.warn('METRICS_TOKEN is not set: /metrics is not served');
+  const jobs = config.jobs.enabled ? startJobs() : undefined;
   const server = createServer(createRequestListener());
   server.listen(config.http.port, config.http.host, () => {
     const address = server.address();
@@ -80,7 +88,7 @@ function main(): void {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;
-      void shutdown(server, signal);
+      void shutdown(server, jobs, signal);
     });
   }
 }

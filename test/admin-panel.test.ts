@@ -85,6 +85,17 @@ describe('list pages', () => {
       'Bravo',
     ]);
   });
+
+  it('answers 422 to filter names AdminJS cannot take (Object.prototype members, brackets), never 500', async () => {
+    const { agent } = await staffSession(ctx.app);
+    await createProduct((await createCategory()).id, { name: 'Alpha' });
+    for (const name of ['filters.constructor', 'filters.toString', 'filters.__proto__', 'filters.a%5B', 'constructor']) {
+      const res = await agent.get(api(`products/actions/list?${name}=1`)).expect(422);
+      expect(res.headers['content-type'], name).toMatch(/^application\/problem\+json/);
+    }
+    const filtered = await agent.get(api('products/actions/list?filters.name=Alpha')).expect(200);
+    expect(filtered.body.records).toHaveLength(1);
+  });
 });
 
 describe('audit log', () => {
@@ -458,5 +469,35 @@ describe('validation', () => {
       .expect(200);
     expect(res.body.record.errors).not.toEqual({});
     expect(await User.count({ where: { username: 'other' } })).toBe(0);
+  });
+
+  it("refuses look-alikes of an account's username or e-mail with the API's messages, and stores names NFKC-normalised", async () => {
+    const { agent } = await staffSession(ctx.app);
+    await createUser({ username: 'clerk', email: 'clerk@shop.test' });
+    const create = (fields: { username: string; email: string }) =>
+      agent
+        .post(api('users/actions/new'))
+        .type('form')
+        .send(form({ ...fields, role: 'customer', is_active: true, new_password: 'password-123' }))
+        .expect(200);
+
+    const username = await create({ username: 'CIerk', email: 'someone@shop.test' });
+    expect(username.body.record.errors).toEqual({ username: { message: 'This username is taken.' } });
+    const email = await create({ username: 'someone', email: 'сlerk@shop.test' });
+    expect(email.body.record.errors).toEqual({ email: { message: 'This e-mail address is already registered.' } });
+    expect(await User.count()).toBe(2);
+
+    const fullwidth = await create({ username: 'ｃｏｕｎｔｅｒ', email: 'ｃｏｕｎｔｅｒ＠ｓｈｏｐ．ｔｅｓｔ' });
+    expect(fullwidth.body.notice.type).toBe('success');
+    const counter = await User.findOne({ where: { username: 'counter' } });
+    expect(counter?.email).toBe('counter@shop.test');
+    // An edit goes through the same rules.
+    const edit = await agent
+      .post(api(`users/records/${counter!.id}/edit`))
+      .type('form')
+      .send(form({ username: 'counter', email: 'CLERK@ѕhop.test', role: 'customer', is_active: true }))
+      .expect(200);
+    expect(edit.body.record.errors).toEqual({ email: { message: 'This e-mail address is already registered.' } });
+    expect((await User.findByPk(counter!.id))?.email).toBe('counter@shop.test');
   });
 });

@@ -92,3 +92,79 @@ describe('POST /api/v1/auth/register', () => {
     expect(await User.count()).toBe(1);
   });
 });
+
+describe('POST /api/v1/auth/register with look-alike names', () => {
+  const taken = { username: 'This username is taken.', email: 'This e-mail address is already registered.' };
+
+  it.each([
+    ['username', 'AdRnIn', 'mixed case, rn for m'],
+    ['username', 'ａｄｍｉｎ', 'fullwidth letters'],
+    ['username', 'adrnin', 'rn for m'],
+    ['username', 'admln', 'l for i'],
+    ['username', 'adm1n', '1 for i'],
+    ['username', 'ﬁona', 'the ﬁ ligature'],
+    ['email', 'аdmin@shop.test', 'a Cyrillic а'],
+    ['email', 'ＡＤＭＩＮ＠ｓｈｏｐ．ｔｅｓｔ', 'fullwidth letters, @ and .'],
+    ['email', 'ADM1N@SHOP.TEST', 'upper case, 1 for I'],
+    ['email', 'ﬁona@shop.test', 'the ﬁ ligature'],
+    ['email', 'AdMіn@ѕhop.test', 'mixed case with Cyrillic і and ѕ'],
+    ['email', 'admin@shop.test\u200b', 'an invisible zero-width space'],
+  ] as const)('answers 409 for the %s %s (%s), and creates nothing', async (field, value, _label) => {
+    await createUser({ username: 'admin', email: 'admin@shop.test' });
+    await createUser({ username: 'fiona', email: 'fiona@shop.test' });
+    const fresh = { username: 'newcomer', email: 'newcomer@shop.test' };
+    const res = await register({ ...valid, ...fresh, [field]: value }).expect(409);
+    expect(res.body).toMatchObject({ status: 409, detail: taken[field] });
+    expect(await User.count()).toBe(2);
+  });
+
+  it('stores usernames and e-mails NFKC-normalised: fullwidth and ligatures become plain ASCII', async () => {
+    const res = await register({ ...valid, username: 'ｊｕｎｅ_ﬁ', email: 'Ｊｕｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ' }).expect(
+      201,
+    );
+    expect(res.body).toMatchObject({ username: 'june_fi', email: 'June@example.com' });
+    expect(await User.findByPk(res.body.id as number)).toMatchObject({
+      username: 'june_fi',
+      email: 'June@example.com',
+    });
+    // After normalisation a username is still ASCII only: a Cyrillic letter is refused, not stored.
+    const cyrillic = await register({ ...valid, username: 'аda', email: 'other@example.com' }).expect(422);
+    expect(cyrillic.body.errors).toEqual([{ field: 'username', message: expect.any(String) }]);
+    expect(await User.count()).toBe(1);
+  });
+
+  it('still lets distinct names in, written plainly or in fullwidth', async () => {
+    await createUser({ username: 'ada_l', email: 'ada@example.com' });
+    for (const [username, email] of [
+      ['ada.l', 'ada.l@example.com'],
+      ['ada_m', 'ａｄａｍ＠ｅｘａｍｐｌｅ．ｃｏｍ'],
+      ['ｂｏｂ', 'bob@example.com'],
+      ['bop', 'bop@example.com'],
+      ['oda_l', 'oda@example.com'],
+    ]) {
+      await register({ ...valid, username, email }).expect(201);
+    }
+    expect(await User.count()).toBe(6);
+  });
+
+  it('lets exactly one of concurrent registrations of look-alike usernames through', async () => {
+    const lookAlikes = ['modern', 'rnodern', 'MODERN', 'm0dern', 'rn0dern', 'ｍｏｄｅｒｎ', 'MOdern', 'rnODERN'];
+    const attempts = await Promise.all(
+      lookAlikes.map((username, i) => register({ ...valid, username, email: `modern${i}@example.com` })),
+    );
+    expect(attempts.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    const details = attempts.filter((r) => r.status === 409).map((r) => (r.body as { detail: string }).detail);
+    expect(new Set(details)).toEqual(new Set([taken.username]));
+    expect(await User.count()).toBe(1);
+  });
+
+  it('lets exactly one of two concurrent registrations of look-alike e-mails through', async () => {
+    const attempts = await Promise.all([
+      register({ ...valid, username: 'first', email: 'grace@example.com' }),
+      register({ ...valid, username: 'second', email: 'grаce@example.com' }),
+    ]);
+    expect(attempts.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(attempts.find((r) => r.status === 409)?.body.detail).toBe(taken.email);
+    expect(await User.count()).toBe(1);
+  });
+});

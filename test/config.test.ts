@@ -29,9 +29,18 @@ describe('loadConfig', () => {
       http: { port: 8000, host: '0.0.0.0', jsonBodyLimit: '100kb', trustProxy: 0 },
       db: { url: 'postgres://postgres@127.0.0.1:5432/emporium', poolMax: 10 },
       redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'emporium:', commandTimeoutMs: 500 },
-      auth: { bcryptCost: 12 },
+      auth: { bcryptCost: 12, refreshReuseGraceSeconds: 10, loginMaxFailures: 5, accountMaxFailures: 20 },
+      cache: { callerTtlSeconds: 5 },
       session: { cookieSecure: false },
       metricsToken: undefined,
+      orders: {
+        pendingTtlMinutes: 30,
+        expirySweepSeconds: 15,
+        maxPending: 3,
+        maxUnitsPerLine: 50,
+        maxUnitsPerOrder: 200,
+      },
+      jobs: { enabled: true },
     });
   });
 
@@ -63,6 +72,13 @@ describe('loadConfig', () => {
       'SESSION_SECRET: is required',
     ]);
     expect(found.join()).not.toContain('hunter2');
+  });
+
+  it('takes a refresh grace period from 0 (off) to 60 seconds', () => {
+    expect(loadConfig({ ...secrets, REFRESH_REUSE_GRACE_SECONDS: '0' }).auth.refreshReuseGraceSeconds).toBe(0);
+    expect(problems({ ...secrets, REFRESH_REUSE_GRACE_SECONDS: '61' })).toEqual([
+      'REFRESH_REUSE_GRACE_SECONDS: expected at most 60 (got "61")',
+    ]);
   });
 
   it('treats an empty value as unset', () => {

@@ -4,7 +4,7 @@
  */
 import bcrypt from 'bcrypt';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dropDatabase, recreateDatabase } from './support/admin-db.js';
 import { sequelizeCli, sequelizeCliWithEnv } from './support/cli.js';
 import { databaseUrl, runPrefix } from './support/databases.js';
@@ -41,7 +41,9 @@ describe('migrations', () => {
 
     await sequelizeCli(url, 'db:migrate:undo:all');
     expect(await tables()).toEqual(['SequelizeMeta']);
-    const functions = await query(`SELECT 1 FROM pg_proc WHERE proname = 'admin_logs_append_only'`);
+    const functions = await query(
+      `SELECT 1 FROM pg_proc WHERE proname IN ('admin_logs_append_only', 'account_skeleton')`,
+    );
     expect(functions).toHaveLength(0);
 
     await sequelizeCli(url, 'db:migrate');
@@ -111,6 +113,58 @@ describe('migrations', () => {
     );
     await client.query('RESET enable_seqscan');
     expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain('products_search_idx');
+  });
+});
+
+describe('look-alike names', () => {
+  const SKELETONS = '20261202000010-users-name-skeletons.cjs';
+  const insertUser = (username: string, email: string) =>
+    query(`INSERT INTO users (username, email, password_hash) VALUES ($1, $2, 'x') RETURNING id`, [username, email]);
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => ({}),
+      (error: { code?: string; constraint?: string }) => ({ code: error.code, constraint: error.constraint }),
+    );
+  // The seeders' tests below expect a database without users.
+  afterEach(() => query('DELETE FROM users'));
+
+  it('give every row skeletons, raw SQL writers included, and refuse look-alikes and unnormalised names there', async () => {
+    await insertUser('Admin', 'Admin@Shop.test');
+    expect(await query('SELECT username_skeleton, email_skeleton FROM users')).toEqual([
+      { username_skeleton: 'adrnln', email_skeleton: 'adrnln@shop.test' },
+    ]);
+    expect(await refusal(insertUser('adrnin', 'other@shop.test'))).toEqual({
+      code: '23505',
+      constraint: 'users_username_skeleton_key',
+    });
+    expect(await refusal(insertUser('other', 'аdmin@shop.test'))).toEqual({
+      code: '23505',
+      constraint: 'users_email_skeleton_key',
+    });
+    expect(await refusal(insertUser('other', 'ｏther@shop.test'))).toEqual({
+      code: '23514',
+      constraint: 'users_email_nfkc',
+    });
+    expect(await refusal(query(`UPDATE users SET username_skeleton = 'x'`))).toMatchObject({ code: '428C9' });
+  });
+
+  it('normalise and skeleton the rows already there, stopping with their ids on look-alikes', async () => {
+    await sequelizeCli(url, 'db:migrate:undo', '--name', SKELETONS);
+    await insertUser('carl', 'Ｃarl＠example．com');
+    const [modern] = await insertUser('modern', 'modern@example.com');
+    const [lookAlike] = await insertUser('rnodern', 'second@example.com');
+    await expect(sequelizeCli(url, 'db:migrate')).rejects.toThrow(
+      new RegExp(`look-alike names.*username: users ${modern!.id}, ${lookAlike!.id}`),
+    );
+    expect(await query(`SELECT 1 FROM pg_proc WHERE proname = 'account_skeleton'`)).toHaveLength(0);
+
+    await query(`UPDATE users SET username = 'ancient' WHERE id = $1`, [lookAlike!.id]);
+    await sequelizeCli(url, 'db:migrate');
+    expect(await query('SELECT username, email, email_skeleton FROM users ORDER BY id')).toEqual([
+      { username: 'carl', email: 'Carl@example.com', email_skeleton: 'carl@exarnple.corn' },
+      { username: 'modern', email: 'modern@example.com', email_skeleton: 'rnodern@exarnple.corn' },
+      { username: 'ancient', email: 'second@example.com', email_skeleton: 'second@exarnple.corn' },
+    ]);
   });
 });
 
@@ -191,6 +245,40 @@ describe('seeders in production', () => {
     expect((await prod.query('SELECT count(*)::int AS n FROM products')).rows).toEqual([{ n: 0 }]);
     expect((await prod.query('SELECT email, role FROM users')).rows).toEqual([
       { email: 'ops@shop.test', role: 'admin' },
+    ]);
+  });
+});
+
+describe('the admin seeder and look-alikes', () => {
+  const lookName = `${name}_look`;
+  const lookUrl = databaseUrl(lookName);
+  const env = { DATABASE_URL: lookUrl, SEED_DEMO_DATA: 'false', ADMIN_PASSWORD: 'boss-password-1' };
+  let look: pg.Client;
+
+  beforeAll(async () => {
+    await recreateDatabase(lookName);
+    await sequelizeCli(lookUrl, 'db:migrate');
+    look = new pg.Client({ connectionString: lookUrl });
+    await look.connect();
+  });
+  afterAll(async () => {
+    await look.end();
+    await dropDatabase(lookName);
+  });
+
+  it('stops when another account has a look-alike of ADMIN_EMAIL, and stores ADMIN_EMAIL NFKC-normalised', async () => {
+    const { rows } = await look.query<{ id: number }>(
+      `INSERT INTO users (username, email, password_hash) VALUES ('shopper', 'οps@shop.test', 'x') RETURNING id`,
+    );
+    await expect(sequelizeCliWithEnv({ ...env, ADMIN_EMAIL: 'ops@shop.test' }, 'db:seed:all')).rejects.toThrow(
+      `ADMIN_EMAIL ops@shop.test looks like the e-mail of user ${rows[0]!.id}`,
+    );
+    expect((await look.query('SELECT role FROM users')).rows).toEqual([{ role: 'customer' }]);
+
+    await look.query('DELETE FROM users');
+    await sequelizeCliWithEnv({ ...env, ADMIN_EMAIL: 'ＯＰＳ＠ｓｈｏｐ．ｔｅｓｔ' }, 'db:seed:all');
+    expect((await look.query('SELECT username, email, role FROM users')).rows).toEqual([
+      { username: 'admin', email: 'OPS@shop.test', role: 'admin' },
     ]);
   });
 });

@@ -81,3 +81,24 @@ describe('role scopes', () => {
     await expect(authenticate(asRequest(customer.tokens.access_token))).resolves.toMatchObject({ role: 'customer' });
   });
 });
+
+describe('PATCH /api/v1/users/me with look-alike e-mails', () => {
+  it("refuses a look-alike of another account's e-mail with 409, changing nothing", async () => {
+    await createUser({ email: 'taken@example.com' });
+    const { user, tokens } = await userWithTokens(ctx.app, { email: 'mine@example.com' });
+    for (const email of ['tаken@example.com', 'ＴＡＫＥＮ＠ｅｘａｍｐｌｅ．ｃｏｍ', 'TAKEN@ехаmple.com']) {
+      const res = await patchMe(tokens.access_token, { email }).expect(409);
+      expect(res.body.detail, email).toBe('This e-mail address is already registered.');
+    }
+    expect((await User.findByPk(user.id))?.email).toBe('mine@example.com');
+  });
+
+  it('stores a new e-mail NFKC-normalised, and a look-alike of its own is no conflict', async () => {
+    const { user, tokens } = await userWithTokens(ctx.app, { email: 'mine@example.com' });
+    const res = await patchMe(tokens.access_token, { email: 'ＮＥＷ＠ｅｘａｍｐｌｅ．ｃｏｍ' }).expect(200);
+    expect(res.body.email).toBe('NEW@example.com');
+    expect((await User.findByPk(user.id))?.email).toBe('NEW@example.com');
+    await patchMe(tokens.access_token, { email: 'nеw@example.com' }).expect(200);
+    expect((await User.findByPk(user.id))?.email).toBe('nеw@example.com');
+  });
+});

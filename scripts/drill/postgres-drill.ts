@@ -9,7 +9,7 @@ import { bearer, body, describe, isProblem, keepAliveAgent, type Outcome, reques
 import { migrateAndSeed, PrivateCluster, sql } from './postgres.js';
 import { DisposableRedis } from './redis-server.js';
 import { counts, maxMs, phaseRows, Recorder, Report } from './report.js';
-import { addToCart, checkout, newShopper, pick, productIds, workers } from './shop.js';
+import { addToCart, checkout, newShopper, pay, pick, productIds, workers } from './shop.js';
 import { now, sleep, suffix, waitFor } from './util.js';
 
 const GAP_MS = 3_000;
@@ -54,8 +54,10 @@ export async function postgresDrill(): Promise<Report> {
           const key = `drill-${suffix()}`;
           order = recorder.add('checkout', await checkout(base, shopper, key, agent));
           const id = body<{ id?: number }>(order)?.id;
-          if (order.status === 201 && typeof id === 'number') placed.push(id);
-          else unanswered.push(key);
+          if (order.status === 201 && typeof id === 'number') {
+            placed.push(id);
+            recorder.add('pay', await pay(base, shopper, id, agent));
+          } else unanswered.push(key);
         }
         if (added.status !== 201 || order?.status !== 201) await sleep(50);
       }),
@@ -103,7 +105,8 @@ export async function postgresDrill(): Promise<Report> {
       `timeline: load 2.0 s, stop -m fast took ${((stoppedAt - stopAt) / 1000).toFixed(1)} s, down ${((startAt - stoppedAt) / 1000).toFixed(1)} s, start took ${((upAt - startAt) / 1000).toFixed(1)} s, load 3 s more`,
     );
     const phases = { started, cut: stopAt, back: upAt, recovered: recoveredAt, atCut: 'at stop', gap: 'gap' };
-    for (const line of phaseRows(recorder, ['checkout', 'cart', 'account', 'catalog'], phases)) report.info(line);
+    for (const line of phaseRows(recorder, ['checkout', 'pay', 'cart', 'account', 'catalog'], phases))
+      report.info(line);
 
     const gap = [...recorder.inFlightAt(undefined, stopAt), ...recorder.started(undefined, stopAt, upAt)];
     const wrong = gap.filter((o) => o.error !== undefined || (o.status >= 500 && !isProblem(o, 503)));

@@ -73,6 +73,10 @@ export const checkout = (base: string, shopper: Shopper, key: string, agent?: ht
     slowBodyMs,
   });
 
+/** POST /orders/{id}/pay: shoppers pay right after checking out (unpaid orders are capped per shopper). */
+export const pay = (base: string, shopper: Shopper, orderId: number, agent?: http.Agent) =>
+  request(base, `/api/v1/orders/${orderId}/pay`, { method: 'POST', headers: bearer(shopper.access), agent });
+
 /** A random element. */
 export const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 

@@ -5,12 +5,12 @@
  * that show whether the app closed its connections politely before exiting.
  */
 import { AppProcess } from './app-process.js';
-import { bearer, describe, keepAliveAgent, type Outcome, request } from './http.js';
+import { bearer, body, describe, keepAliveAgent, type Outcome, request } from './http.js';
 import { drillDatabase, SHARED_PG } from './postgres.js';
 import { endsWithPgTerminate, endsWithRedisQuit, TcpProxy } from './proxy.js';
 import { DisposableRedis } from './redis-server.js';
 import { counts, Recorder, Report, row } from './report.js';
-import { addToCart, checkout, login, newShopper, pick, productIds, workers } from './shop.js';
+import { addToCart, checkout, login, newShopper, pay, pick, productIds, workers } from './shop.js';
 import { now, sleep, suffix } from './util.js';
 
 const SHUTDOWN_TIMEOUT_MS = 8_000;
@@ -53,7 +53,10 @@ export async function sigtermDrill(): Promise<Report> {
       const added = recorder.add('cart', await addToCart(base, shopper, pick(ids), agent));
       if (added.status !== 201) return pause(added);
       const kind = slowBodyMs ? 'slow-body' : 'checkout';
-      await pause(recorder.add(kind, await checkout(base, shopper, `drill-${suffix()}`, agent, slowBodyMs)));
+      const placed = recorder.add(kind, await checkout(base, shopper, `drill-${suffix()}`, agent, slowBodyMs));
+      const id = body<{ id?: number }>(placed)?.id;
+      if (placed.status !== 201 || typeof id !== 'number') return pause(placed);
+      await pause(recorder.add('pay', await pay(base, shopper, id, agent)));
     };
     const load = [
       workers(4, async () => {
@@ -90,7 +93,7 @@ export async function sigtermDrill(): Promise<Report> {
     const exitAt = exit?.at ?? now();
     const exitMs = exitAt - sigAt;
     report.info(`timeline: load 2.0 s, SIGTERM, process exited ${(exitMs / 1000).toFixed(2)} s later`);
-    for (const kind of ['catalog', 'account', 'cart', 'checkout', 'slow-body', 'login']) {
+    for (const kind of ['catalog', 'account', 'cart', 'checkout', 'pay', 'slow-body', 'login']) {
       report.info(
         row(
           kind,

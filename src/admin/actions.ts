@@ -45,7 +45,13 @@ function recordAction(
   };
 }
 
-const PAST: Record<OrderAction, string> = { pay: 'paid', ship: 'shipped', complete: 'completed', cancel: 'cancelled' };
+const PAST: Record<OrderAction, string> = {
+  pay: 'paid',
+  ship: 'shipped',
+  complete: 'completed',
+  cancel: 'cancelled',
+  expire: 'cancelled (expired unpaid)',
+};
 
 /** A staff order action (ship, complete, cancel), shown only where the transition table allows it. */
 function orderAction(

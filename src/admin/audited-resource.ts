@@ -110,7 +110,7 @@ export class AuditedResource extends Resource {
     try {
       change = transaction ? await run(transaction) : await sequelize.transaction(run);
     } catch (error) {
-      throw toPanelError(error);
+      throw toPanelError(policy.explain?.(error) ?? error);
     }
     if (!transaction) await this.afterCommit([change]);
     return change;

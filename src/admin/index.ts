@@ -6,7 +6,8 @@
  * arrive while it loads wait for it.
  */
 import type { RequestHandler, Router } from 'express';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError, ValidationError } from '../errors.js';
+import { allowedName } from './field-names.js';
 
 let loading: Promise<Router> | undefined;
 
@@ -45,10 +46,15 @@ export const sameOriginOnly: RequestHandler = (req, _res, next) => {
 /**
  * AdminJS reads its query parameters (sortBy, direction, page, filters…) as
  * single strings; a repeated parameter arrives as an array and would crash
- * it. Keep the last value of each.
+ * it: the last value of each is kept. A parameter name it cannot take
+ * (`filters.constructor`, `filters.a[`: see field-names.ts) is a 422.
  */
 export const singleQueryValues: RequestHandler = (req, _res, next) => {
   for (const [name, value] of Object.entries(req.query)) {
+    if (!allowedName(name)) {
+      next(new ValidationError([{ field: name, message: 'is not an allowed parameter name' }]));
+      return;
+    }
     if (Array.isArray(value)) req.query[name] = value[value.length - 1];
   }
   next();

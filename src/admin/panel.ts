@@ -15,13 +15,13 @@ import AdminJS, { ComponentLoader } from 'adminjs';
 import { RedisStore } from 'connect-redis';
 import express, { type RequestHandler, type Router } from 'express';
 import session from 'express-session';
-import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from '../auth/rate-limits.js';
 import { config } from '../config.js';
 import { User } from '../models/index.js';
 import { key, redis } from '../redis.js';
 import { dashboard } from '../services/dashboard-service.js';
 import { authenticateStaff } from '../services/staff-auth-service.js';
 import { AuditedResource } from './audited-resource.js';
+import { panelBodies } from './form-bodies.js';
 import { resources } from './resources.js';
 
 AdminJS.registerAdapter({ Database, Resource: AuditedResource });
@@ -65,17 +65,10 @@ export function createAdmin(): AdminJS {
   });
 }
 
-/** Logs staff in: regenerates the session id (no fixation) and counts failures like API logins. */
+/** Logs staff in: regenerates the session id (no fixation); failures count like API logins (same account budget). */
 async function authenticate(email: string, password: string, context?: { req: express.Request }) {
-  const ip = context?.req.ip ?? 'unknown';
-  const login = `admin:${String(email)}`;
-  await assertLoginAllowed(login, ip);
-  const staff = await authenticateStaff(email, password);
-  if (!staff) {
-    await recordLoginFailure(login, ip);
-    return null;
-  }
-  await clearLoginFailures(login, ip);
+  const staff = await authenticateStaff(email, password, context?.req.ip);
+  if (!staff) return null;
   const req = context?.req;
   if (req?.session)
     await new Promise<void>((resolve, reject) =>
@@ -124,9 +117,17 @@ export function buildAdminRouter(): Router {
     },
   };
   // Our session middleware runs first so that the staff check sees the session; AdminJS's own
-  // session middleware then finds req.session present and steps aside.
+  // session middleware then finds req.session present and steps aside. Bodies are read (or
+  // refused) by ours too, before AdminJS's formidable could write any to disk (form-bodies.ts).
   const router = express.Router();
-  router.use(session(sessionOptions), stillStaff);
+  router.use(
+    session(sessionOptions),
+    stillStaff,
+    panelBodies({
+      isStaff: (req) => req.session?.adminUser !== undefined,
+      loginPath: admin.options.loginPath.slice(admin.options.rootPath.length),
+    }),
+  );
   return AdminJSExpress.buildAuthenticatedRouter(
     admin,
     { authenticate, cookieName: ADMIN_COOKIE_NAME, cookiePassword: config.session.secret },

@@ -14,6 +14,7 @@ import { ValidationError as ApiValidationError } from '../errors.js';
 import { invalidateCartsHolding } from '../services/cart-service.js';
 import { invalidateCatalog, invalidateProducts, invalidateReviews } from '../services/catalog-cache.js';
 import { refreshProductRating } from '../services/review-service.js';
+import { takenName } from '../services/user-service.js';
 
 /** A record's column values. */
 export type Row = Record<string, unknown>;
@@ -39,6 +40,8 @@ export interface ResourcePolicy {
   afterWrite?(change: Change, transaction: Transaction): Promise<void>;
   /** Runs after commit (caches, logins). Failures are logged, never undo the change. */
   afterCommit?(changes: Change[]): Promise<void>;
+  /** What the panel shows for a refused write (a field error), or the error as it is. */
+  explain?(error: unknown): unknown;
 }
 
 const ids = (changes: Change[]): number[] => changes.map((change) => Number(change.id));
@@ -89,6 +92,11 @@ const policies: Record<string, ResourcePolicy> = {
         throw error;
       }
       return { ...rest, password_hash: await hashPassword(password) };
+    },
+    // A taken username or e-mail (in any case, or a look-alike: the users indexes) reads as it does in the API.
+    explain(error) {
+      const taken = takenName(error);
+      return taken ? new ValidationError({ [taken.field]: { message: taken.message } }) : error;
     },
     // Deactivating, demoting or resetting the password of an account ends its logins at once.
     async afterCommit(changes) {

@@ -93,6 +93,8 @@ export function resources(components: ResourceComponents): ResourceWithOptions[]
           'shipped_at',
           'completed_at',
           'cancelled_at',
+          'cancel_reason',
+          'expires_at',
         ],
         properties: {
           status: {

@@ -5,12 +5,15 @@
  *
  * The cached row is dropped whenever the account changes: every write to
  * `users` through the models does so once it is committed (hooks in
- * models/user.ts), and the entry lives at most a minute anyway. Ending an
+ * models/user.ts), and the entry lives CALLER_CACHE_TTL_SECONDS (5 s) at
+ * most, which bounds how long a change made directly in SQL (an account
+ * deactivated by hand) takes to be seen. Ending an
  * account's logins (deactivation, demotion, password change) never waits for
  * the cache: those revoke the logins themselves, which authentication checks
  * on every request.
  */
 import { type CacheOptions, getOrLoad, invalidate, invalidatePrefix } from '../cache.js';
+import { config } from '../config.js';
 import { prepared, queryRows } from '../db.js';
 import type { UserRole } from '../models/user.js';
 import { key } from '../redis.js';
@@ -37,8 +40,12 @@ const CALLERS_PREFIX = key('cache', 'caller', '');
 /** The cache key of user `userId`'s row. */
 export const callerKey = (userId: number): string => `${CALLERS_PREFIX}${userId}`;
 
-/** How the caller cache is described to cache.ts: one minute at most, dropped by id or all at once. */
-export const CALLER_CACHE: CacheOptions = { name: 'caller', ttlSeconds: 60, generation: CALLERS_PREFIX };
+/** How the caller cache is described to cache.ts: CALLER_CACHE_TTL_SECONDS at most, dropped by id or all at once. */
+export const CALLER_CACHE: CacheOptions = {
+  name: 'caller',
+  ttlSeconds: config.cache.callerTtlSeconds,
+  generation: CALLERS_PREFIX,
+};
 
 /** The row from PostgreSQL (undefined when there is no such account). */
 export async function queryCaller(userId: number): Promise<CallerRow | undefined> {

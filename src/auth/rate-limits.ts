@@ -1,16 +1,34 @@
 /**
  * Rate limits, counted in Redis so every instance shares them:
  *
- * - requests per client IP to /api/v1/auth/* (AUTH_RATE_LIMIT per
+ * - requests per client address to /api/v1/auth/* (AUTH_RATE_LIMIT per
  *   AUTH_RATE_WINDOW_SECONDS);
- * - failed logins per (username, client IP) (LOGIN_MAX_FAILURES per
- *   LOGIN_FAILURE_WINDOW_SECONDS); a successful login clears the count.
+ * - failed logins per (account, client address) (LOGIN_MAX_FAILURES per
+ *   LOGIN_FAILURE_WINDOW_SECONDS);
+ * - failed logins per account from every address together
+ *   (LOGIN_ACCOUNT_MAX_FAILURES per LOGIN_ACCOUNT_WINDOW_SECONDS), so
+ *   guessing from many addresses is throttled too.
+ *
+ * "Account" is the user the login name resolves to, so a username and its
+ * e-mail address share one budget; a name that resolves to no one is counted
+ * under the name (NFKC, case-folded), so unknown and known names behave
+ * alike. Addresses are counted canonically: an IPv4-mapped IPv6 address as
+ * the IPv4 address, any other IPv6 address by its /64 (what one subscriber
+ * gets), so respelling an address or hopping within a /64 buys nothing.
+ *
+ * The account-wide limit must not let a stranger lock the owner out: an
+ * address the account logged in from successfully in the last
+ * KNOWN_ADDRESS_DAYS days still gets its own per-address budget while the
+ * account is throttled. The owner on a new network waits out the window
+ * (at most LOGIN_ACCOUNT_WINDOW_SECONDS after the attack's first failure).
+ * A successful login clears both failure counts.
  *
  * When Redis is unavailable each limiter falls back to an in-memory limiter
  * with the same limits (per instance), so a Redis outage neither blocks
  * logins nor lifts the brakes.
  */
 import type { RequestHandler } from 'express';
+import ipaddr from 'ipaddr.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { config } from '../config.js';
 import { RateLimitedError } from '../errors.js';
@@ -27,36 +45,108 @@ function limiter(name: string, points: number, duration: number): RateLimiterRed
   });
 }
 
-const authRequests = limiter('auth-ip', config.auth.rateLimit, config.auth.rateWindowSeconds);
-const loginFailures = limiter('login-fail', config.auth.loginMaxFailures, config.auth.loginFailureWindowSeconds);
+const { auth } = config;
+const authRequests = limiter('auth-ip', auth.rateLimit, auth.rateWindowSeconds);
+const loginFailures = limiter('login-fail', auth.loginMaxFailures, auth.loginFailureWindowSeconds);
+const accountFailures = limiter('login-fail-account', auth.accountMaxFailures, auth.accountFailureWindowSeconds);
+
+/** How long a successful login's address stays "known" to the account (see the module comment). */
+const KNOWN_ADDRESS_DAYS = 30;
+/** How many known addresses an account keeps (the most recent). */
+const KNOWN_ADDRESSES_MAX = 20;
+const knownAddressesKey = (account: string): string => key('auth', 'known-addresses', account);
 
 const retryAfter = (res: RateLimiterRes): number => res.msBeforeNext / 1000;
 
-/** Express middleware: 429 once a client IP exceeds the /auth/* request budget. */
+/**
+ * A client address as the limits count it: IPv4-mapped IPv6 as IPv4, other
+ * IPv6 as its /64 network, IPv4 as it is; anything unparsable as given.
+ */
+export function canonicalAddress(ip: string | undefined): string {
+  if (!ip || !ipaddr.isValid(ip)) return ip || 'unknown';
+  const address = ipaddr.parse(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const v6 = address as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  const network = ipaddr.IPv6.networkAddressFromCIDR(`${v6.toNormalizedString()}/64`);
+  return `${network.toString()}/64`;
+}
+
+/** A login name as typed, in the one spelling limits count it by (NFKC, trimmed, case-folded). */
+export const normalizeLogin = (login: string): string => login.normalize('NFKC').trim().toLowerCase();
+
+/** Express middleware: 429 once a client address exceeds the /auth/* request budget. */
 export const limitAuthRequests: RequestHandler = (req, _res, next) => {
-  authRequests.consume(req.ip ?? 'unknown').then(
+  authRequests.consume(canonicalAddress(req.ip)).then(
     () => next(),
     (rejection: unknown) =>
       next(rejection instanceof RateLimiterRes ? new RateLimitedError(retryAfter(rejection)) : rejection),
   );
 };
 
-const loginKey = (login: string, ip: string): string => `${login.trim().toLowerCase()}|${ip}`;
+/** Whose budgets one login attempt spends: the account (or unknown name), and the client's address. */
+export interface LoginAttempt {
+  account: string;
+  address: string;
+}
 
-/** Throws 429 while this login name has used up its failures from this IP. */
-export async function assertLoginAllowed(login: string, ip: string): Promise<void> {
-  const state = await loginFailures.get(loginKey(login, ip));
-  if (state && state.consumedPoints >= config.auth.loginMaxFailures) {
-    throw new RateLimitedError(retryAfter(state), 'Too many failed logins. Try again later.');
+/**
+ * The attempt of logging in as `userId` (the account the typed name resolved
+ * to, if any) under the typed `login` name, from client address `ip`.
+ */
+export function loginAttempt(userId: number | undefined, login: string, ip: string | undefined): LoginAttempt {
+  return {
+    account: userId === undefined ? `name:${normalizeLogin(login)}` : `user:${userId}`,
+    address: canonicalAddress(ip),
+  };
+}
+
+const pairKey = ({ account, address }: LoginAttempt): string => `${account}|${address}`;
+
+const TOO_MANY = 'Too many failed logins. Try again later.';
+
+/** Whether the account logged in successfully from this address lately (Redis down: not known). */
+async function knownAddress({ account, address }: LoginAttempt): Promise<boolean> {
+  try {
+    return (await redis.zscore(knownAddressesKey(account), address)) !== null;
+  } catch {
+    return false;
   }
 }
 
-/** Counts one failed login for this login name and IP. */
-export async function recordLoginFailure(login: string, ip: string): Promise<void> {
-  await loginFailures.penalty(loginKey(login, ip));
+/**
+ * Throws 429 while this attempt's (account, address) budget is used up, or
+ * while the account is throttled and the address is not one it logged in
+ * from lately.
+ */
+export async function assertLoginAllowed(attempt: LoginAttempt): Promise<void> {
+  const [pair, account] = await Promise.all([
+    loginFailures.get(pairKey(attempt)),
+    accountFailures.get(attempt.account),
+  ]);
+  if (pair && pair.consumedPoints >= auth.loginMaxFailures) throw new RateLimitedError(retryAfter(pair), TOO_MANY);
+  if (account && account.consumedPoints >= auth.accountMaxFailures && !(await knownAddress(attempt))) {
+    throw new RateLimitedError(retryAfter(account), TOO_MANY);
+  }
 }
 
-/** Clears the failure count after a successful login. */
-export async function clearLoginFailures(login: string, ip: string): Promise<void> {
-  await loginFailures.delete(loginKey(login, ip));
+/** Counts one failed login against the (account, address) pair and the account. */
+export async function recordLoginFailure(attempt: LoginAttempt): Promise<void> {
+  await Promise.all([loginFailures.penalty(pairKey(attempt)), accountFailures.penalty(attempt.account)]);
+}
+
+/** After a successful login: both failure counts are cleared and the address becomes known to the account. */
+export async function recordLoginSuccess(attempt: LoginAttempt): Promise<void> {
+  const known = knownAddressesKey(attempt.account);
+  await Promise.all([
+    loginFailures.delete(pairKey(attempt)),
+    accountFailures.delete(attempt.account),
+    redis
+      .multi()
+      .zadd(known, Date.now(), attempt.address)
+      .zremrangebyrank(known, 0, -KNOWN_ADDRESSES_MAX - 1)
+      .expire(known, KNOWN_ADDRESS_DAYS * 86_400)
+      .exec()
+      .catch(() => undefined),
+  ]);
 }

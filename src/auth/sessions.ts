@@ -2,9 +2,16 @@
  * Login state in Redis, shared by every instance:
  *
  * - `family:<id>` holds the one refresh-token id of a login that may still be
- *   used (refresh rotation). Presenting any other refresh token of the family
- *   is reuse: the family is deleted, which kills every token of that login.
- *   Access tokens name their family, so deleting it also ends them.
+ *   used (refresh rotation), for as long as a refresh token lives. Presenting
+ *   any other refresh token of the family is reuse: the family is deleted,
+ *   which kills every token of that login. Access tokens name their family,
+ *   so deleting it also ends them. It stays a plain string: every
+ *   authenticated request reads it in its one MGET.
+ * - `family-grace:<id>` (a hash: `used`, and the successor's `jti`, `iat`,
+ *   `exp`) lives REFRESH_REUSE_GRACE_SECONDS after a rotation. Within it, the
+ *   refresh token just exchanged is answered with the same successor instead
+ *   of counting as reuse (RFC 9700 §4.14.2): parallel refreshes from two tabs,
+ *   or a retry whose answer was lost, keep the login.
  * - `user-families:<userId>` is the set of a user's logins, to end them all
  *   but one on a password change.
  * - `blacklist:<jti>` marks a logged-out access token until it would expire.
@@ -16,27 +23,41 @@ import type { Result } from 'ioredis';
 import { config } from '../config.js';
 import { ServiceUnavailableError } from '../errors.js';
 import { key, redis } from '../redis.js';
+import type { RefreshIdentity } from './tokens.js';
 
 const familyKey = (familyId: string): string => key('auth', 'family', familyId);
+const graceKey = (familyId: string): string => key('auth', 'family-grace', familyId);
 const userFamiliesKey = (userId: number | string): string => key('auth', 'user-families', userId);
 const blacklistKey = (jti: string): string => key('auth', 'blacklist', jti);
 
-// Atomic check-and-rotate: 1 rotated, 0 family unknown (revoked or expired), -1 reuse (family now revoked).
-// A rotation also keeps the user's set of logins alive as long as the login itself.
+// Atomic check-and-rotate, so of parallel refreshes with one token exactly one rotates. Answers
+// {1} rotated; {2, jti, iat, exp} the presented token was exchanged within the grace period and
+// its successor (this identity) is still current; {0} family unknown (revoked or expired);
+// {-1} reuse (family now revoked). A rotation also keeps the user's set of logins alive as long
+// as the login itself.
 redis.defineCommand('emporiumRotateRefresh', {
-  numberOfKeys: 2,
+  numberOfKeys: 3,
   lua: `
     local current = redis.call('GET', KEYS[1])
-    if not current then return 0 end
-    if current ~= ARGV[1] then
-      redis.call('DEL', KEYS[1])
-      redis.call('SREM', KEYS[2], ARGV[4])
-      return -1
+    if not current then return {0} end
+    if current == ARGV[1] then
+      redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[5])
+      redis.call('DEL', KEYS[2])
+      if tonumber(ARGV[6]) > 0 then
+        redis.call('HSET', KEYS[2], 'used', ARGV[1], 'jti', ARGV[2], 'iat', ARGV[3], 'exp', ARGV[4])
+        redis.call('EXPIRE', KEYS[2], ARGV[6])
+      end
+      redis.call('SADD', KEYS[3], ARGV[7])
+      redis.call('EXPIRE', KEYS[3], ARGV[5])
+      return {1}
     end
-    redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-    redis.call('SADD', KEYS[2], ARGV[4])
-    redis.call('EXPIRE', KEYS[2], ARGV[3])
-    return 1
+    local grace = redis.call('HMGET', KEYS[2], 'used', 'jti', 'iat', 'exp')
+    if grace[1] == ARGV[1] and grace[2] == current then
+      return {2, grace[2], grace[3], grace[4]}
+    end
+    redis.call('DEL', KEYS[1], KEYS[2])
+    redis.call('SREM', KEYS[3], ARGV[7])
+    return {-1}
   `,
 });
 
@@ -44,17 +65,27 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     emporiumRotateRefresh(
       familyKey: string,
+      graceKey: string,
       userFamiliesKey: string,
       presentedJti: string,
       nextJti: string,
+      nextIat: number,
+      nextExp: number,
       ttl: number,
+      graceSeconds: number,
       familyId: string,
-    ): Result<number, Context>;
+    ): Result<[number, string?, string?, string?], Context>;
   }
 }
 
-/** Outcome of presenting a refresh token. */
-export type RotationResult = 'rotated' | 'unknown' | 'reused';
+/**
+ * Outcome of presenting a refresh token: `rotated` (the successor given is
+ * now current), `repeated` (exchanged moments ago: answer with `successor`,
+ * the one already issued), `unknown` (the login is over) or `reused` (the
+ * login has just been ended).
+ */
+export type RotationResult =
+  { outcome: 'rotated' | 'unknown' | 'reused' } | { outcome: 'repeated'; successor: RefreshIdentity };
 
 /** The 503 for a Redis failure in sign-in state (fail closed). */
 export const signInUnavailable = (cause: unknown): ServiceUnavailableError =>
@@ -85,26 +116,32 @@ export function startFamily(userId: number, familyId: string, refreshJti: string
 
 /**
  * Atomically swaps the family's current refresh token `presentedJti` for
- * `nextJti`. A token that is not the current one is reuse: the whole family
- * is revoked.
+ * `next`. The token exchanged last, presented again within the grace period
+ * while its successor is still current, is `repeated`. Any other token that
+ * is not the current one is reuse: the whole family is revoked.
  */
 export async function rotateRefresh(
   userId: number,
   familyId: string,
   presentedJti: string,
-  nextJti: string,
+  next: RefreshIdentity,
 ): Promise<RotationResult> {
-  const result = await guarded(() =>
+  const [code, jti, iat, exp] = await guarded(() =>
     redis.emporiumRotateRefresh(
       familyKey(familyId),
+      graceKey(familyId),
       userFamiliesKey(userId),
       presentedJti,
-      nextJti,
+      next.jti,
+      next.iat,
+      next.exp,
       config.auth.refreshTtlSeconds,
+      config.auth.refreshReuseGraceSeconds,
       familyId,
     ),
   );
-  return result === 1 ? 'rotated' : result === -1 ? 'reused' : 'unknown';
+  if (code === 2) return { outcome: 'repeated', successor: { jti: jti!, iat: Number(iat), exp: Number(exp) } };
+  return { outcome: code === 1 ? 'rotated' : code === -1 ? 'reused' : 'unknown' };
 }
 
 /** Ends logins: every token of these families stops working. */
@@ -113,7 +150,7 @@ export function revokeFamilies(userId: number, familyIds: string[]): Promise<voi
   return guarded(() =>
     redis
       .multi()
-      .del(...familyIds.map(familyKey))
+      .del(...familyIds.map(familyKey), ...familyIds.map(graceKey))
       .srem(userFamiliesKey(userId), ...familyIds)
       .exec()
       .then(failOnError),

@@ -33,24 +33,59 @@ export interface SignedToken {
 
 const ALGORITHM = 'HS256';
 
+/**
+ * How far a token's `iat` may lie ahead of this clock. Instances' clocks
+ * differ by seconds, not minutes: a token issued later than that was not
+ * signed by a healthy instance (a forgery with a leaked key, or a host with
+ * a wrong clock), and accepting it would let it live longer than its TTL.
+ */
+const MAX_CLOCK_SKEW_SECONDS = 30;
+
 // A KeyObject, made once: given a string, jsonwebtoken first tries to parse it as a PEM public
 // or private key on every sign and verify (a thrown exception each time, the bulk of its cost).
 const KEY = createSecretKey(Buffer.from(config.auth.jwtSecret, 'utf8'));
 
+/**
+ * The claims that, with the user and the login, make a refresh token. Signing
+ * is deterministic (HS256 over a payload built in a fixed order), so the same
+ * identity always gives the same token text: the refresh grace period answers
+ * a repeated refresh with the successor re-created from these three values,
+ * and the token itself is never stored.
+ */
+export interface RefreshIdentity {
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+/** A fresh identity for a refresh token issued now. */
+export function newRefreshIdentity(): RefreshIdentity {
+  const iat = Math.floor(Date.now() / 1000);
+  return { jti: randomUUID(), iat, exp: iat + config.auth.refreshTtlSeconds };
+}
+
+/** Signs exactly these claims (no clock, no options that add fields): same claims, same token. */
+const signClaims = ({ sub, jti, typ, fam, iat, exp }: TokenClaims): string =>
+  jwt.sign({ sub, jti, typ, fam, iat, exp, iss: config.auth.issuer, aud: config.auth.audience }, KEY, {
+    algorithm: ALGORITHM,
+  });
+
+/** The refresh token of user `userId` in login `familyId` with identity `id` (the same text every time). */
+export const signRefreshToken = (userId: number, familyId: string, { jti, iat, exp }: RefreshIdentity): string =>
+  signClaims({ sub: String(userId), jti, typ: 'refresh', fam: familyId, iat, exp });
+
 /** Signs a token of `typ` for user `userId` in login `familyId`. */
 export function signToken(typ: TokenType, userId: number, familyId: string): SignedToken {
+  if (typ === 'refresh') {
+    const id = newRefreshIdentity();
+    return { token: signRefreshToken(userId, familyId, id), jti: id.jti, expiresIn: id.exp - id.iat };
+  }
   const jti = randomUUID();
-  const expiresIn = typ === 'access' ? config.auth.accessTtlSeconds : config.auth.refreshTtlSeconds;
-  const token = jwt.sign({ typ, fam: familyId }, KEY, {
-    algorithm: ALGORITHM,
-    subject: String(userId),
-    jwtid: jti,
-    expiresIn,
-    issuer: config.auth.issuer,
-    audience: config.auth.audience,
-  });
+  const iat = Math.floor(Date.now() / 1000);
+  const expiresIn = config.auth.accessTtlSeconds;
+  const token = signClaims({ sub: String(userId), jti, typ, fam: familyId, iat, exp: iat + expiresIn });
   // Signed here, so valid: the token's first request need not check the signature again.
-  if (typ === 'access') remember(token, decodeSegment(token.split('.')[1]!)!);
+  remember(token, decodeSegment(token.split('.')[1]!)!);
   return { token, jti, expiresIn };
 }
 
@@ -139,6 +174,6 @@ export function verifyToken(token: string, expected: TokenType): TokenClaims | n
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now)) return null;
   if (iss !== config.auth.issuer || !audienceMatches(aud)) return null;
   if (typ !== expected || !isText(sub) || !/^\d+$/.test(sub) || !isText(jti) || !isText(fam)) return null;
-  if (typeof iat !== 'number') return null;
+  if (typeof iat !== 'number' || iat > now + MAX_CLOCK_SKEW_SECONDS) return null;
   return { sub, jti, typ: expected, fam, iat, exp };
 }

@@ -56,9 +56,12 @@ export class AuthController extends Controller {
 
   /**
    * Exchanges a refresh token for a new access + refresh pair. Each refresh
-   * token works once: presenting one that was already used ends the whole
-   * login (every token issued since that login stops working), because it
-   * means someone else has a copy.
+   * token works once, with a short grace for parallel requests and retries:
+   * presented again within `REFRESH_REUSE_GRACE_SECONDS` (10 by default) of
+   * its exchange, it gets the same new refresh token again, with a fresh
+   * access token. Presented later, or after that new refresh token was used
+   * in turn, it ends the whole login (every token issued since that login
+   * stops working), because it means someone else has a copy.
    * @summary Refresh tokens
    */
   @Post('refresh')

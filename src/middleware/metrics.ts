@@ -8,7 +8,7 @@ import type { RequestHandler } from 'express';
 import { Gauge } from 'prom-client';
 import { config } from '../config.js';
 import { poolStats } from '../db.js';
-import { UnauthorizedError } from '../errors.js';
+import { NotFoundError, UnauthorizedError } from '../errors.js';
 import { registry } from '../metrics.js';
 import { redisReady } from '../redis.js';
 
@@ -37,8 +37,16 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return offered.length === expected.length && timingSafeEqual(offered, expected);
 }
 
-/** GET /metrics: Prometheus text; requires `Bearer METRICS_TOKEN` when that is set. */
+/**
+ * GET /metrics: Prometheus text; requires `Bearer METRICS_TOKEN` when that is
+ * set. In production it is not served at all without a token (404): per-route
+ * counts and latencies tell an outsider what the shop does and where it is weak.
+ */
 export const metricsHandler: RequestHandler = (req, res, next) => {
+  if (config.isProduction && !config.metricsToken) {
+    next(new NotFoundError('Metrics are not served: set METRICS_TOKEN to scrape them in production.'));
+    return;
+  }
   if (config.metricsToken && !tokenMatches(req.headers.authorization, config.metricsToken)) {
     next(new UnauthorizedError('A valid metrics token is required.'));
     return;

@@ -10,10 +10,14 @@ import { sequelize } from '../db.js';
 import { idColumn } from './columns.js';
 import type { User } from './user.js';
 
-/** One audited change made in the admin panel. Append-only (PostgreSQL rejects UPDATE and DELETE). */
+/**
+ * One audited change made in the admin panel, or by the system itself (then
+ * `admin_id` is null: the expiry of unpaid orders). Append-only (PostgreSQL
+ * rejects UPDATE and DELETE).
+ */
 export class AdminLog extends Model<InferAttributes<AdminLog>, InferCreationAttributes<AdminLog>> {
   declare id: CreationOptional<number>;
-  declare admin_id: ForeignKey<User['id']>;
+  declare admin_id: ForeignKey<User['id']> | null;
   declare action: string;
   declare target_type: string;
   declare target_id: string | null;
@@ -24,7 +28,7 @@ export class AdminLog extends Model<InferAttributes<AdminLog>, InferCreationAttr
 AdminLog.init(
   {
     id: idColumn,
-    admin_id: { type: DataTypes.INTEGER, allowNull: false },
+    admin_id: { type: DataTypes.INTEGER, allowNull: true },
     action: { type: DataTypes.STRING(64), allowNull: false },
     target_type: { type: DataTypes.STRING(64), allowNull: false },
     target_id: { type: DataTypes.STRING(64), allowNull: true },

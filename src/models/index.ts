@@ -37,6 +37,6 @@ User.hasMany(AdminLog, { foreignKey: 'admin_id', as: 'adminLogs' });
 AdminLog.belongsTo(User, { foreignKey: 'admin_id', as: 'admin' });
 
 export { AdminLog, Cart, Category, Order, OrderItem, Product, Review, User };
-export type { OrderStatus } from './order.js';
+export type { CancelReason, OrderStatus } from './order.js';
 export type { UserRole } from './user.js';
 export { ORDER_STATUSES } from './order.js';

@@ -22,6 +22,9 @@ export const ORDER_STATUSES = [
   'cancelled',
 ] as const satisfies readonly OrderStatus[];
 
+/** Who or what cancelled an order: its shopper, staff, or the expiry of an unpaid order. */
+export type CancelReason = 'shopper' | 'staff' | 'expired';
+
 /** A checkout: the shopper's lines, their exact total and where the order stands. */
 export class Order extends Model<InferAttributes<Order>, InferCreationAttributes<Order>> {
   declare id: CreationOptional<number>;
@@ -35,6 +38,8 @@ export class Order extends Model<InferAttributes<Order>, InferCreationAttributes
   declare shipped_at: Date | null;
   declare completed_at: Date | null;
   declare cancelled_at: Date | null;
+  declare expires_at: Date | null;
+  declare cancel_reason: CancelReason | null;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -52,6 +57,8 @@ Order.init(
     shipped_at: { type: DataTypes.DATE, allowNull: true },
     completed_at: { type: DataTypes.DATE, allowNull: true },
     cancelled_at: { type: DataTypes.DATE, allowNull: true },
+    expires_at: { type: DataTypes.DATE, allowNull: true },
+    cancel_reason: { type: DataTypes.STRING(16), allowNull: true },
     ...timestampColumns,
   },
   { sequelize, tableName: 'orders', modelName: 'Order' },

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   DataTypes,
   Model,
@@ -8,8 +9,12 @@ import {
 } from 'sequelize';
 import { forgetCallers } from '../auth/caller.js';
 import { sequelize } from '../db.js';
-import { PHONE, USERNAME } from './validators.js';
+import { PHONE, USERNAME, atMostCharacters } from './validators.js';
 import { idColumn, timestampColumns } from './columns.js';
+
+const { normalizeAccountName } = createRequire(import.meta.url)('../../db/account-names.cjs') as {
+  normalizeAccountName: <T>(value: T) => T;
+};
 
 /** Who a user is to the shop: a shopper, or staff with access to the admin panel. */
 export type UserRole = 'customer' | 'admin';
@@ -36,8 +41,25 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
 User.init(
   {
     id: idColumn,
-    username: { type: DataTypes.STRING(50), allowNull: false, validate: { is: USERNAME } },
-    email: { type: DataTypes.STRING(255), allowNull: false, validate: { isEmail: true } },
+    // Normalised as soon as they are set, so the rules below, the services' look-alike checks and the
+    // stored row all see the same text (the admin panel's forms included).
+    username: {
+      type: DataTypes.STRING(50),
+      allowNull: false,
+      validate: { is: { args: USERNAME, msg: 'must be 3 to 50 letters, digits, dots, dashes or underscores' } },
+      set(value: string) {
+        this.setDataValue('username', normalizeAccountName(value));
+      },
+    },
+    email: {
+      type: DataTypes.STRING(255),
+      allowNull: false,
+      // NFKC can lengthen what the request schema measured (ﬃ is three letters).
+      validate: { isEmail: true, fits: atMostCharacters(255) },
+      set(value: string) {
+        this.setDataValue('email', normalizeAccountName(value));
+      },
+    },
     password_hash: { type: DataTypes.STRING(100), allowNull: false },
     phone: { type: DataTypes.STRING(32), allowNull: true, validate: { is: PHONE } },
     role: {

@@ -11,6 +11,13 @@ export const USERNAME = /^[A-Za-z0-9_.-]{3,50}$/;
 /** 5–32 characters in all: digits, spaces, parentheses, dashes, optional leading + (as the API schema). */
 export const PHONE = /^(?=.{5,32}$)\+?[0-9 ()-]+$/;
 
+/** A validator: at most `max` characters, counted as PostgreSQL's varchar counts them (code points). */
+export const atMostCharacters =
+  (max: number) =>
+  (value: unknown): void => {
+    if (typeof value === 'string' && [...value].length > max) throw new Error(`must be at most ${max} characters`);
+  };
+
 /** A positive amount with at most two decimals. */
 export function isPositiveMoney(value: unknown): void {
   const text = String(value);

@@ -48,6 +48,14 @@ export interface OrderOut {
   shipped_at: Date | null;
   completed_at: Date | null;
   cancelled_at: Date | null;
+  /**
+   * Until when a pending order holds its stock: unpaid by then, it is
+   * cancelled (`cancel_reason` "expired") and its units go back on sale.
+   */
+  expires_at: Date | null;
+  // The model's CancelReason spelled out: tsoa writes a nullable alias as a bare $ref, which is invalid.
+  /** Why a cancelled order was cancelled: by its shopper, by staff, or "expired" (not paid in time). */
+  cancel_reason: 'shopper' | 'staff' | 'expired' | null;
 }
 
 /** An order in a list. */

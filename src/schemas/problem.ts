@@ -6,6 +6,14 @@ export interface FieldError {
   message: string;
 }
 
+/** Present on `urn:emporium:problem:limit-reached`: the shop limit that the request would exceed. */
+export interface LimitReached {
+  /** Which limit: `max_pending_orders`, `max_units_per_line` or `max_units_per_order`. */
+  name: 'max_pending_orders' | 'max_units_per_line' | 'max_units_per_order';
+  /** The limit's value in this shop. */
+  max: number;
+}
+
 /**
  * An RFC 9457 problem detail, sent as `application/problem+json` for every
  * error. Clients should branch on `status` and `type`; `title` and `detail`
@@ -26,4 +34,5 @@ export interface ProblemDetails {
   request_id?: string;
   /** Present on 422 validation problems: every invalid field. */
   errors?: FieldError[];
+  limit?: LimitReached;
 }

@@ -1,17 +1,23 @@
 /**
- * A login name: 3 to 50 letters, digits, dots, dashes or underscores.
- * Unique regardless of case.
- * @minLength 3 must be at least 3 characters
+ * A login name: after NFKC normalisation (fullwidth `ａｄａ` is `ada`, `ﬁ` is
+ * `fi`), 3 to 50 ASCII letters, digits, dots, dashes or underscores; stored
+ * normalised. Taken when it looks like another account's: in any case, or
+ * with look-alike characters (Unicode TR39 skeletons: `I`, `l`, `i` and `1`;
+ * `0` and `O`; `rn` and `m`). The pattern here only refuses spaces; the
+ * rest is checked after normalisation.
  * @maxLength 50 must be at most 50 characters
- * @pattern ^[A-Za-z0-9_.-]+$
+ * @pattern ^\S+$
  * @example "ada_l"
  */
 export type Username = string;
 
 /**
- * An e-mail address, unique regardless of case.
+ * An e-mail address, NFKC-normalised before it is checked and stored
+ * (fullwidth `＠` and `．` count as `@` and `.`). Taken when it looks like
+ * another account's: in any case, or with look-alike characters (a Cyrillic
+ * `а` for `a`).
  * @maxLength 255 must be at most 255 characters
- * @pattern ^[^\s@]+@[^\s@]+\.[^\s@]+$
+ * @pattern ^[^\s@\uFE6B\uFF20]+[@\uFE6B\uFF20][^\s@\uFE6B\uFF20]+[.\u2024\uFE52\uFF0E][^\s@\uFE6B\uFF20]+$
  * @example "ada@example.com"
  */
 export type Email = string;

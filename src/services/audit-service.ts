@@ -47,15 +47,18 @@ export function changesBetween(before: Record<string, unknown> | null, after: Re
   return changes;
 }
 
-/** What a staff member did to one record. */
+/** What a staff member (or the system itself) did to one record. */
 export interface AdminAction {
-  adminId: number;
+  /** The staff member; null for a change the system made on its own (unpaid-order expiry). */
+  adminId: number | null;
   /** e.g. "create", "edit", "delete", "archive", "ship", "hide". */
   action: string;
   /** The table, e.g. "products". */
   targetType: string;
   targetId: string | number | null;
   changes: Changes;
+  /** Why, in words, when the change is not self-explanatory (e.g. "not paid within 30 minutes"). */
+  reason?: string;
 }
 
 /** Writes one audit row in the caller's transaction. */
@@ -66,7 +69,8 @@ export async function recordAdminAction(entry: AdminAction, transaction: Transac
       action: entry.action,
       target_type: entry.targetType,
       target_id: entry.targetId === null ? null : String(entry.targetId),
-      details: { changes: entry.changes },
+      details:
+        entry.reason === undefined ? { changes: entry.changes } : { changes: entry.changes, reason: entry.reason },
     },
     { transaction },
   );

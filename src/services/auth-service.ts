@@ -2,38 +2,42 @@
 import { randomUUID } from 'node:crypto';
 import { loadCaller } from '../auth/caller.js';
 import type { AuthenticatedUser } from '../auth/authentication.js';
-import { assertPasswordFits, hashPassword, verifyPassword } from '../auth/passwords.js';
-import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from '../auth/rate-limits.js';
+import { assertPasswordFits, hashPassword } from '../auth/passwords.js';
+import { attemptLogin } from '../auth/login-attempts.js';
 import { blacklistAccessToken, revokeFamilies, rotateRefresh, startFamily } from '../auth/sessions.js';
-import { signToken, verifyToken } from '../auth/tokens.js';
+import { newRefreshIdentity, signRefreshToken, signToken, verifyToken } from '../auth/tokens.js';
 import { config } from '../config.js';
-import { ConflictError, UnauthorizedError } from '../errors.js';
+import { UnauthorizedError } from '../errors.js';
 import { logger } from '../logger.js';
 import { User } from '../models/index.js';
 import type { LoginRequest, RegisterRequest, TokenPair } from '../schemas/auth.js';
 import type { UserOut } from '../schemas/user.js';
-import { matchesIgnoringCase, takenConflict, toUserOut } from './user-service.js';
+import { assertNamesFree, matchesIgnoringCase, takenConflict, toUserOut } from './user-service.js';
 
 /** The one answer for every failed login, so attackers learn nothing about which part was wrong. */
 const BAD_CREDENTIALS = 'Invalid username or password.';
 
-/** Creates a shopper account (role customer). 409 when the username or e-mail is taken, in any case. */
+/**
+ * Creates a shopper account (role customer). The username and e-mail are
+ * NFKC-normalised by the model; 422 when they break its rules, then 409 when
+ * either looks like another account's (in any case, or with look-alike
+ * characters).
+ */
 export async function register(input: RegisterRequest): Promise<UserOut> {
   assertPasswordFits(input.password, 'password');
-  const [usernameTaken, emailTaken] = await Promise.all([
-    User.count({ where: matchesIgnoringCase('username', input.username) }),
-    User.count({ where: matchesIgnoringCase('email', input.email) }),
-  ]);
-  if (usernameTaken > 0) throw new ConflictError('This username is taken.');
-  if (emailTaken > 0) throw new ConflictError('This e-mail address is already registered.');
+  // The hash comes last: bcrypt is the slow part, and a taken name needs none.
+  const user = User.build({
+    username: input.username,
+    email: input.email,
+    phone: input.phone ?? null,
+    password_hash: '',
+    role: 'customer',
+  });
+  await user.validate({ skip: ['password_hash'] });
+  await assertNamesFree({ username: user.username, email: user.email });
+  user.password_hash = await hashPassword(input.password);
   try {
-    const user = await User.create({
-      username: input.username,
-      email: input.email,
-      phone: input.phone ?? null,
-      password_hash: await hashPassword(input.password),
-      role: 'customer',
-    });
+    await user.save();
     return toUserOut(user);
   } catch (error) {
     throw takenConflict(error);
@@ -52,20 +56,17 @@ function tokenPair(userId: number, familyId: string, refreshToken: string): Toke
 }
 
 /**
- * Checks credentials (username or e-mail, any case) and starts a login.
- * Unknown user, wrong password and inactive user get the same 401 after the
- * same bcrypt work. Failures are counted per (login, IP); past the limit, 429.
+ * Checks credentials (username or e-mail, any case, NFKC) and starts a
+ * login. Unknown user, wrong password and inactive user get the same 401
+ * after the same bcrypt work. Failures are counted per (account, client
+ * address) and per account (auth/rate-limits.ts); past a limit, 429.
  */
 export async function login(input: LoginRequest, ip: string): Promise<TokenPair> {
-  await assertLoginAllowed(input.username, ip);
-  const field = input.username.includes('@') ? 'email' : 'username';
-  const user = await User.findOne({ where: matchesIgnoringCase(field, input.username) });
-  const passwordOk = await verifyPassword(input.password, user?.password_hash);
-  if (!user || !passwordOk || !user.is_active) {
-    await recordLoginFailure(input.username, ip);
-    throw new UnauthorizedError(BAD_CREDENTIALS);
-  }
-  await clearLoginFailures(input.username, ip);
+  const name = input.username.normalize('NFKC');
+  const field = name.includes('@') ? 'email' : 'username';
+  const found = await User.findOne({ where: matchesIgnoringCase(field, name) });
+  const user = await attemptLogin(found, input.username, input.password, ip, (account) => account.is_active);
+  if (!user) throw new UnauthorizedError(BAD_CREDENTIALS);
 
   const familyId = randomUUID();
   const refresh = signToken('refresh', user.id, familyId);
@@ -75,9 +76,12 @@ export async function login(input: LoginRequest, ip: string): Promise<TokenPair>
 }
 
 /**
- * Exchanges a refresh token for a new pair. Each refresh token works once:
- * presenting one that was already exchanged ends the whole login (reuse
- * detection), so a thief and the victim both have to log in again.
+ * Exchanges a refresh token for a new pair. Each refresh token works once,
+ * with a short grace: presented again within REFRESH_REUSE_GRACE_SECONDS of
+ * its exchange (parallel tabs, a retried request), it gets the same new
+ * refresh token and a fresh access token. Presenting it later, or after its
+ * successor was exchanged too, ends the whole login (reuse detection), so a
+ * thief and the victim both have to log in again.
  */
 export async function refresh(refreshToken: string): Promise<TokenPair> {
   const claims = verifyToken(refreshToken, 'refresh');
@@ -88,14 +92,20 @@ export async function refresh(refreshToken: string): Promise<TokenPair> {
     await revokeFamilies(userId, [claims.fam]);
     throw new UnauthorizedError('The refresh token is invalid or expired.');
   }
-  const next = signToken('refresh', userId, claims.fam);
-  const outcome = await rotateRefresh(userId, claims.fam, claims.jti, next.jti);
-  if (outcome === 'reused') {
+  const next = newRefreshIdentity();
+  const rotation = await rotateRefresh(userId, claims.fam, claims.jti, next);
+  if (rotation.outcome === 'reused') {
     logger.warn({ user_id: userId, family: claims.fam }, 'refresh token reuse detected: login revoked');
     throw new UnauthorizedError('This refresh token was already used; the login has been ended. Log in again.');
   }
-  if (outcome === 'unknown') throw new UnauthorizedError('The refresh token is invalid or expired.');
-  return tokenPair(userId, claims.fam, next.token);
+  if (rotation.outcome === 'unknown') throw new UnauthorizedError('The refresh token is invalid or expired.');
+  if (rotation.outcome !== 'repeated') return tokenPair(userId, claims.fam, signRefreshToken(userId, claims.fam, next));
+  const { successor } = rotation;
+  return {
+    ...tokenPair(userId, claims.fam, signRefreshToken(userId, claims.fam, successor)),
+    // A repeated answer's refresh token was issued a few seconds ago.
+    refresh_expires_in: Math.max(0, successor.exp - Math.floor(Date.now() / 1000)),
+  };
 }
 
 /**

@@ -6,14 +6,12 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { config } from '../config.js';
 import { sequelize } from '../db.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import { formatCents, toCents } from '../lib/money.js';
 import { getOrLoad, invalidate } from '../cache.js';
 import { key } from '../redis.js';
 import type { CartOut } from '../schemas/cart.js';
-
-/** The most units of one product a cart line may hold. */
-export const MAX_LINE_QUANTITY = 999;
+import { assertCartUnits, assertLineUnits } from './order-limits.js';
 
 /** Cache key of a user's cart view. */
 export const cartKey = (userId: number): string => key('cache', 'cart', userId);
@@ -32,6 +30,17 @@ export async function invalidateCartsHolding(productIds: number[]): Promise<void
   );
   await invalidateCarts(holders.map((row) => row.user_id));
 }
+
+/** A cart line as a write left it, with the units of the whole cart. */
+interface WrittenLine {
+  quantity: number;
+  cart_units: number;
+}
+
+/** The cart's units once the written line (RETURNING `quantity`) is counted: the other lines as they were, plus it. */
+const CART_UNITS = `SELECT line.quantity, line.quantity + coalesce(
+           (SELECT sum(quantity) FROM carts WHERE user_id = $1 AND product_id <> $2), 0)::int AS cart_units
+      FROM line`;
 
 interface LineRow {
   product_id: number;
@@ -78,16 +87,20 @@ async function listedStock(productId: number, transaction: Transaction): Promise
   return product.stock;
 }
 
-function assertInStock(productId: number, quantity: number, stock: number): void {
-  if (quantity > MAX_LINE_QUANTITY) {
-    throw new ValidationError([{ field: 'quantity', message: `a cart line holds at most ${MAX_LINE_QUANTITY}` }]);
-  }
-  if (quantity > stock) {
-    throw new ConflictError(`Only ${stock} of product ${productId} in stock; the cart would hold ${quantity}.`, {
+/**
+ * The line as written is within stock (409; checked first, as it is what a
+ * shopper most often runs into) and within the shop's unit limits (422,
+ * order-limits.ts): the line itself, and the cart's units in all.
+ */
+function assertLineFits(productId: number, line: WrittenLine, stock: number): void {
+  if (line.quantity > stock) {
+    throw new ConflictError(`Only ${stock} of product ${productId} in stock; the cart would hold ${line.quantity}.`, {
       product_id: productId,
       available: stock,
     });
   }
+  assertLineUnits(productId, line.quantity);
+  assertCartUnits(line.cart_units);
 }
 
 /** Writes a cart line in a transaction, then drops the cached cart and returns the fresh one. */
@@ -97,32 +110,44 @@ async function writeCart(userId: number, write: (transaction: Transaction) => Pr
   return getCart(userId);
 }
 
-/** Adds `quantity` of a product to the cart (a new line, or more of an existing one). 409 beyond stock. */
+/**
+ * Adds `quantity` of a product to the cart (a new line, or more of an
+ * existing one). 409 beyond stock, 422 beyond the unit limits.
+ */
 export function addToCart(userId: number, productId: number, quantity: number): Promise<CartOut> {
   return writeCart(userId, async (transaction) => {
     const stock = await listedStock(productId, transaction);
-    const [line] = await sequelize.query<{ quantity: number }>(
-      `INSERT INTO carts (user_id, product_id, quantity, created_at, updated_at)
-       VALUES ($1, $2, $3, now(), now())
-       ON CONFLICT (user_id, product_id)
-       DO UPDATE SET quantity = carts.quantity + EXCLUDED.quantity, updated_at = now()
-       RETURNING quantity`,
+    const [line] = await sequelize.query<WrittenLine>(
+      `WITH line AS (
+         INSERT INTO carts (user_id, product_id, quantity, created_at, updated_at)
+         VALUES ($1, $2, $3, now(), now())
+         ON CONFLICT (user_id, product_id)
+         DO UPDATE SET quantity = carts.quantity + EXCLUDED.quantity, updated_at = now()
+         RETURNING quantity)
+       ${CART_UNITS}`,
       { bind: [userId, productId, quantity], transaction, type: QueryTypes.SELECT },
     );
-    assertInStock(productId, line!.quantity, stock); // INSERT … RETURNING always returns the row
+    // A refusal below rolls the write back. (INSERT … RETURNING always returns the row.)
+    assertLineFits(productId, line!, stock);
   });
 }
 
-/** Sets the quantity of a line already in the cart. 404 when the product is not in the cart; 409 beyond stock. */
+/**
+ * Sets the quantity of a line already in the cart. 404 when the product is
+ * not in the cart; 409 beyond stock, 422 beyond the unit limits.
+ */
 export function setCartQuantity(userId: number, productId: number, quantity: number): Promise<CartOut> {
   return writeCart(userId, async (transaction) => {
-    const [, updated] = await sequelize.query(
-      'UPDATE carts SET quantity = $3, updated_at = now() WHERE user_id = $1 AND product_id = $2',
-      { bind: [userId, productId, quantity], transaction, type: QueryTypes.UPDATE },
+    const [line] = await sequelize.query<WrittenLine>(
+      `WITH line AS (
+         UPDATE carts SET quantity = $3, updated_at = now() WHERE user_id = $1 AND product_id = $2
+         RETURNING quantity)
+       ${CART_UNITS}`,
+      { bind: [userId, productId, quantity], transaction, type: QueryTypes.SELECT },
     );
-    if (updated === 0) throw new NotFoundError(`Product ${productId} is not in the cart.`);
+    if (!line) throw new NotFoundError(`Product ${productId} is not in the cart.`);
     // A refusal below rolls the update back.
-    assertInStock(productId, quantity, await listedStock(productId, transaction));
+    assertLineFits(productId, line, await listedStock(productId, transaction));
   });
 }
 

@@ -10,10 +10,12 @@ import { roundBatch } from '../lib/round-batch.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { logger } from '../logger.js';
 import { MAX_CENTS, formatCents } from '../lib/money.js';
+import { config } from '../config.js';
 import { key, redis } from '../redis.js';
 import type { CheckoutRequest, OrderItemOut, OrderOut, StockShortage } from '../schemas/order.js';
 import { invalidateCarts } from './cart-service.js';
 import { invalidateStock } from './catalog-cache.js';
+import { LIMITS_SQL, assertOrderUnits, assertPendingOrders } from './order-limits.js';
 import { GATE_MAX_WAIT_MS, settled, tryAdmit, withSettledStock } from './stock-gate.js';
 import { readOrder } from './order-service.js';
 import { withRetry } from './transactions.js';
@@ -58,6 +60,20 @@ async function previousOrder(
   return readOrder(row.id, userId);
 }
 
+/** The largest total an order's NUMERIC(12,2) column holds. */
+const MAX_TOTAL = formatCents(MAX_CENTS);
+
+const { maxPending, maxUnitsPerLine, maxUnitsPerOrder } = LIMITS_SQL;
+
+/** The payment deadline a new order gets (PENDING_ORDER_TTL_MINUTES from now). */
+const EXPIRES_AT = `now() + interval '${config.orders.pendingTtlMinutes} minutes'`;
+
+/** What both checkout statements insert into `orders`, and return of a placed order. */
+const INSERT_ORDER = `INSERT INTO orders (user_id, total_amount, status, shipping_address, idempotency_key,
+                      idempotency_fingerprint, expires_at, created_at, updated_at)`;
+const PLACED_COLUMNS = `id, status, total_amount, shipping_address, created_at, updated_at,
+            paid_at, shipped_at, completed_at, cancelled_at, expires_at, cancel_reason`;
+
 /**
  * The whole checkout as ONE statement, so the products are locked only while
  * PostgreSQL runs it (never while a round trip waits on this process):
@@ -66,21 +82,19 @@ async function previousOrder(
  *   order (two checkouts of one cart run one after the other; checkouts over
  *   the same products cannot deadlock) and, having waited for a lock, sees
  *   the latest stock;
- * - only if every line is available (and the cart is not empty) do the other
- *   parts run: take the stock, store the order with its exact NUMERIC total,
- *   snapshot names and prices into its lines, empty the cart.
+ * - `shopper` then locks the shopper's row and reads how many unpaid orders
+ *   they hold (users.pending_orders, kept by a trigger): under the lock this
+ *   is the latest count, so concurrent checkouts of one shopper can never
+ *   exceed MAX_PENDING_ORDERS. It joins the cart's count so that it is locked
+ *   after the products, as every other writer does (order-service.ts);
+ * - only if every line is available, the cart is not empty and within the
+ *   unit limits, and the shopper may hold one more unpaid order do the other
+ *   parts run: take the stock, store the order with its exact NUMERIC total
+ *   and its payment deadline, snapshot names and prices into its lines,
+ *   empty the cart.
  *
  * The CHECK (stock >= 0) stays as the last line of defence.
  */
-/** The largest total an order's NUMERIC(12,2) column holds. */
-const MAX_TOTAL = formatCents(MAX_CENTS);
-
-/** What both checkout statements insert into `orders`, and return of a placed order. */
-const INSERT_ORDER = `INSERT INTO orders (user_id, total_amount, status, shipping_address, idempotency_key,
-                      idempotency_fingerprint, created_at, updated_at)`;
-const PLACED_COLUMNS = `id, status, total_amount, shipping_address, created_at, updated_at,
-            paid_at, shipped_at, completed_at, cancelled_at`;
-
 const CHECKOUT = prepared(
   'checkout',
   `
@@ -91,9 +105,17 @@ WITH cart AS (
    ORDER BY c.product_id
      FOR UPDATE
 ),
+shopper AS (
+  SELECT u.pending_orders
+    FROM users u, (SELECT count(*) FROM cart) AS locked
+   WHERE u.id = $1
+     FOR UPDATE OF u
+),
 verdict AS (
   SELECT count(*) > 0 AND bool_and(NOT archived AND stock >= quantity)
-           AND sum(price * quantity) <= ${MAX_TOTAL} AS go,
+           AND sum(price * quantity) <= ${MAX_TOTAL}
+           AND max(quantity) <= ${maxUnitsPerLine} AND sum(quantity) <= ${maxUnitsPerOrder}
+           AND (SELECT pending_orders FROM shopper) < ${maxPending} AS go,
          sum(price * quantity) AS total
     FROM cart
 ),
@@ -103,7 +125,7 @@ stock AS (
 ),
 placed AS (
   ${INSERT_ORDER}
-  SELECT $1, verdict.total, 'pending', $2, $3, $4, now(), now() FROM verdict WHERE verdict.go
+  SELECT $1, verdict.total, 'pending', $2, $3, $4, ${EXPIRES_AT}, now(), now() FROM verdict WHERE verdict.go
   RETURNING ${PLACED_COLUMNS}
 ),
 lines AS (
@@ -119,6 +141,7 @@ SELECT (SELECT coalesce(json_agg(json_build_object(
           'subtotal', (price * quantity)::text,
           'available', CASE WHEN archived THEN 0 ELSE stock END) ORDER BY product_id), '[]') FROM cart) AS lines,
        (SELECT total > ${MAX_TOTAL} FROM verdict) AS too_large,
+       (SELECT pending_orders FROM shopper) AS pending_orders,
        placed.*
   FROM (SELECT 1) AS one LEFT JOIN placed ON true`,
 );
@@ -130,7 +153,9 @@ SELECT (SELECT coalesce(json_agg(json_build_object(
  * on the same locks (each waiting for the previous one's commit). All or
  * nothing: when every cart is non-empty, every product has the stock the
  * whole group wants, no total is too large and no shopper is in it twice,
- * every order is placed; otherwise nothing is, no row comes back, and each
+ * every order is placed (each shopper's row locked after the products, as
+ * in CHECKOUT, and each within the limits of order-limits.ts); otherwise
+ * nothing is, no row comes back, and each
  * checkout runs the one-cart statement on its own (which finds and reports
  * its own problem). $1 user ids, $2 addresses, $3 Idempotency-Keys, $4
  * fingerprints: one entry per checkout.
@@ -149,8 +174,16 @@ cart AS (
    ORDER BY c.product_id, c.user_id
      FOR UPDATE
 ),
+holder AS (
+  SELECT u.id AS user_id, u.pending_orders
+    FROM users u, (SELECT count(*) FROM cart) AS locked
+   WHERE u.id = ANY($1::int[])
+   ORDER BY u.id
+     FOR UPDATE OF u
+),
 shopper AS (
-  SELECT i.user_id, count(cart.product_id) AS lines, sum(cart.price * cart.quantity) AS total
+  SELECT i.user_id, count(cart.product_id) AS lines, sum(cart.price * cart.quantity) AS total,
+         coalesce(max(cart.quantity), 0) AS most, coalesce(sum(cart.quantity), 0) AS units
     FROM input i LEFT JOIN cart ON cart.user_id = i.user_id
    GROUP BY i.user_id
 ),
@@ -160,7 +193,9 @@ demand AS (
 ),
 verdict AS (
   SELECT (SELECT count(*) FROM shopper) = cardinality($1::int[])
-         AND (SELECT bool_and(lines > 0 AND total <= ${MAX_TOTAL}) FROM shopper)
+         AND (SELECT bool_and(lines > 0 AND total <= ${MAX_TOTAL}
+                              AND most <= ${maxUnitsPerLine} AND units <= ${maxUnitsPerOrder}) FROM shopper)
+         AND (SELECT count(*) FROM holder WHERE pending_orders < ${maxPending}) = cardinality($1::int[])
          AND (SELECT coalesce(bool_and(NOT archived AND stock >= wanted), false) FROM demand) AS go
 ),
 stock AS (
@@ -170,7 +205,7 @@ stock AS (
 placed AS (
   ${INSERT_ORDER}
   SELECT i.user_id, shopper.total, 'pending', i.shipping_address, i.idempotency_key,
-         i.idempotency_fingerprint, now(), now()
+         i.idempotency_fingerprint, ${EXPIRES_AT}, now(), now()
     FROM input i JOIN shopper USING (user_id), verdict WHERE verdict.go
   RETURNING user_id, ${PLACED_COLUMNS}
 ),
@@ -188,6 +223,7 @@ SELECT (SELECT json_agg(json_build_object(
           'stock_after', cart.stock - demand.wanted) ORDER BY cart.product_id)
           FROM cart JOIN demand USING (product_id) WHERE cart.user_id = placed.user_id) AS lines,
        false AS too_large,
+       0 AS pending_orders,
        placed.*
   FROM placed`,
 );
@@ -305,7 +341,9 @@ async function placeOrder(
 type SeenLine = Pick<CheckedLine, 'product_id' | 'name' | 'quantity' | 'available'>;
 
 /** The checkout statement's one row: the checked lines, and the order's columns (null when nothing was placed). */
-type CheckoutRow = { lines: CheckedLine[]; too_large: boolean | null } & Partial<Omit<OrderOut, 'items'>>;
+type CheckoutRow = { lines: CheckedLine[]; too_large: boolean | null; pending_orders: number | null } & Partial<
+  Omit<OrderOut, 'items'>
+>;
 
 /** Runs the checkout statement. */
 async function runCheckout(
@@ -319,7 +357,7 @@ async function runCheckout(
     idempotency?.key ?? null,
     idempotency?.fingerprint ?? null,
   ]);
-  return row ?? { lines: [], too_large: null };
+  return row ?? { lines: [], too_large: null, pending_orders: null };
 }
 
 /** A checkout the stock gate admitted. */
@@ -374,17 +412,27 @@ const stockAfter = (row: CheckoutRow): Map<number, number> =>
     row.lines.map((line) => [line.product_id, line.stock_after ?? line.available - (row.id ? line.quantity : 0)]),
   );
 
-/** The placed order, or the 422 (empty cart, total too large) or 409 (short stock) the statement found. */
+/**
+ * The placed order, or why nothing was placed, in this order: an empty cart
+ * (422), too many unpaid orders (409), too many units (422), a total too
+ * large for an order (422), or a line short of stock (409).
+ */
 function orderFrom(row: CheckoutRow): OrderOut {
-  if (row.too_large) {
-    throw new ValidationError(
-      [{ field: 'cart', message: 'total is larger than an order can hold' }],
-      'The cart total is larger than an order can hold (9,999,999,999.99).',
-    );
+  const { lines, too_large: tooLarge, pending_orders: pending, ...order } = row;
+  if (!order.id) {
+    // Nothing placed: the cart emptied meanwhile (another tab), a limit, or a line fell short (another shopper).
+    if (lines.length > 0) {
+      assertPendingOrders(pending ?? 0);
+      assertOrderUnits(lines);
+    }
+    if (tooLarge) {
+      throw new ValidationError(
+        [{ field: 'cart', message: 'total is larger than an order can hold' }],
+        'The cart total is larger than an order can hold (9,999,999,999.99).',
+      );
+    }
+    refuse(lines);
   }
-  // Nothing placed: the cart emptied meanwhile (another tab) or a line fell short (another shopper).
-  const { lines, too_large: _tooLarge, ...order } = row;
-  if (!order.id) refuse(lines);
   const items: OrderItemOut[] = lines.map((line) => ({
     product_id: line.product_id,
     product_name: line.name,

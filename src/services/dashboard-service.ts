@@ -59,8 +59,8 @@ export async function dashboard(): Promise<Dashboard> {
       [LOW_STOCK],
     ),
     select<Dashboard['recent_activity'][number]>(
-      `SELECT l.id, l.created_at, u.email AS admin, l.action, l.target_type, l.target_id
-         FROM admin_logs l JOIN users u ON u.id = l.admin_id
+      `SELECT l.id, l.created_at, coalesce(u.email, 'system') AS admin, l.action, l.target_type, l.target_id
+         FROM admin_logs l LEFT JOIN users u ON u.id = l.admin_id
         ORDER BY l.created_at DESC, l.id DESC LIMIT 10`,
     ),
   ]);

@@ -5,9 +5,11 @@
  * same rules and stock handling hold everywhere.
  */
 import { QueryTypes, type Transaction } from 'sequelize';
-import { sequelize } from '../db.js';
+import { config } from '../config.js';
+import { queryRows, sequelize } from '../db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
-import type { OrderStatus } from '../models/index.js';
+import { logger } from '../logger.js';
+import type { CancelReason, OrderStatus } from '../models/index.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../schemas/common.js';
 import type { OrderItemOut, OrderOut, OrderSummary } from '../schemas/order.js';
 import { recordAdminAction } from './audit-service.js';
@@ -33,13 +35,21 @@ export const ORDER_ACTIONS = {
   ship: { to: 'shipped', by: ['staff'] },
   /** The shopper confirms receipt, or staff completes it. */
   complete: { to: 'completed', by: ['shopper', 'staff'] },
+  /** The system, when a pending order was not paid by its deadline; puts the stock back. */
+  expire: { to: 'cancelled', by: ['system'] },
 } as const satisfies Record<string, { to: OrderStatus; by: readonly Actor['kind'][] }>;
 
 /** An order action's name. */
 export type OrderAction = keyof typeof ORDER_ACTIONS;
 
-/** Who acts on an order: its shopper (who may only touch their own orders) or staff. */
-export type Actor = { kind: 'shopper'; userId: number } | { kind: 'staff'; adminId: number };
+/** Who acts on an order: its shopper (who may only touch their own orders), staff, or the system itself. */
+export type Actor = { kind: 'shopper'; userId: number } | { kind: 'staff'; adminId: number } | { kind: 'system' };
+
+/** What a cancellation records as its reason, by who cancelled. */
+const CANCEL_REASON: Record<Actor['kind'], CancelReason> = { shopper: 'shopper', staff: 'staff', system: 'expired' };
+
+/** How the audit log explains an expiry. */
+const EXPIRY_REASON = `not paid within ${config.orders.pendingTtlMinutes} minutes`;
 
 const TIMESTAMP: Partial<Record<OrderStatus, string>> = {
   paid: 'paid_at',
@@ -51,8 +61,8 @@ const TIMESTAMP: Partial<Record<OrderStatus, string>> = {
 /** An orders row as read here: the API's order without its lines, plus the owner. */
 type OrderRow = Omit<OrderOut, 'items'> & { user_id: number };
 
-const ORDER_COLUMNS =
-  'id, user_id, status, total_amount, shipping_address, created_at, updated_at, paid_at, shipped_at, completed_at, cancelled_at';
+const ORDER_COLUMNS = `id, user_id, status, total_amount, shipping_address, created_at, updated_at,
+   paid_at, shipped_at, completed_at, cancelled_at, expires_at, cancel_reason`;
 
 async function orderItems(orderId: number, transaction?: Transaction): Promise<OrderItemOut[]> {
   return sequelize.query<OrderItemOut>(
@@ -145,26 +155,67 @@ export async function adjustProducts(
   );
 }
 
+/** What happened inside transitionOrder's transaction. */
+type Transitioned =
+  | { order: OrderOut; from: OrderStatus }
+  /** A payment came after the deadline: the order was expired instead (committed), and the payment is refused. */
+  | { order: OrderOut; from: OrderStatus; expiredInstead: true }
+  /** The system's expiry found nothing to do (paid meanwhile, or being handled by another sweeper). */
+  | undefined;
+
 /**
  * Moves an order to the status `action` leads to, if ORDER_TRANSITIONS
  * allows it from where the order is (409 otherwise), with the side effects
  * in the same transaction: paying counts the units as sold; cancelling puts
- * them back in stock (and uncounts them if they had been paid); a staff
- * action writes its audit row. A shopper may only act on their own orders
- * (404 for anyone else's).
+ * them back in stock (and uncounts them if they had been paid) and records
+ * who cancelled; a staff or system action writes its audit row. A shopper
+ * may only act on their own orders (404 for anyone else's).
+ *
+ * A pending order past its payment deadline (`expires_at`) can no longer be
+ * paid: paying it expires it there and then (cancelled, stock back) and
+ * answers 409. The system's `expire` skips an order another transaction has
+ * locked (a payment, another sweeper) and one that is no longer pending or
+ * not yet due, so each unpaid order is expired exactly once.
  */
 export async function transitionOrder(orderId: number, action: OrderAction, actor: Actor): Promise<OrderOut> {
-  const { to, by } = ORDER_ACTIONS[action];
+  const done = await applyTransition(orderId, action, actor);
+  if (!done) throw new ConflictError(`Order ${orderId} has nothing to expire.`);
+  const { order, from } = done;
+  const productIds = order.items.map((item) => item.product_id);
+  if (order.status === 'paid' || (order.status === 'cancelled' && from !== 'pending'))
+    await invalidateSales(productIds);
+  else if (order.status === 'cancelled') await invalidateStock(productIds);
+  if ('expiredInstead' in done) {
+    throw new ConflictError(
+      `Order ${orderId} was not paid by its deadline and has been cancelled; its items are back on sale.`,
+      { order_status: 'cancelled', allowed: [] },
+    );
+  }
+  return order;
+}
+
+async function applyTransition(orderId: number, action: OrderAction, actor: Actor): Promise<Transitioned> {
+  const { by } = ORDER_ACTIONS[action];
   if (!(by as readonly string[]).includes(actor.kind)) throw new ForbiddenError(`Only staff can ${action} an order.`);
 
-  const { order, from } = await withRetry(() =>
-    sequelize.transaction(async (transaction) => {
+  return withRetry(() =>
+    sequelize.transaction(async (transaction): Promise<Transitioned> => {
       const owner = actor.kind === 'shopper' ? ' AND user_id = $2' : '';
-      const [row] = await sequelize.query<{ status: OrderStatus }>(
-        `SELECT status FROM orders WHERE id = $1${owner} FOR UPDATE`,
+      // The system never waits for an order someone else holds, nor touches one not yet due.
+      const lock = actor.kind === 'system' ? `AND expires_at <= now() FOR UPDATE SKIP LOCKED` : 'FOR UPDATE';
+      const [row] = await sequelize.query<{ status: OrderStatus; overdue: boolean }>(
+        `SELECT status, status = 'pending' AND expires_at <= now() AS overdue
+           FROM orders WHERE id = $1${owner} ${lock}`,
         { bind: actor.kind === 'shopper' ? [orderId, actor.userId] : [orderId], type: QueryTypes.SELECT, transaction },
       );
+      if (!row && actor.kind === 'system') return undefined;
       if (!row) throw new NotFoundError(`Order ${orderId} does not exist.`);
+      if (actor.kind === 'system' && row.status !== 'pending') return undefined;
+
+      const expiredInstead = action === 'pay' && row.overdue;
+      const effective: OrderAction = expiredInstead ? 'expire' : action;
+      const by: Actor = expiredInstead ? { kind: 'system' } : actor;
+      const { to } = ORDER_ACTIONS[effective];
       if (!ORDER_TRANSITIONS[row.status].includes(to)) {
         throw new ConflictError(`An order that is ${row.status} cannot be moved to ${to}.`, {
           order_status: row.status,
@@ -177,24 +228,63 @@ export async function transitionOrder(orderId: number, action: OrderAction, acto
         await adjustProducts('stock', lines, 1, transaction);
         if (row.status !== 'pending') await adjustProducts('sales_count', lines, -1, transaction);
       }
+      // After the products: the status change locks the shopper's row (its pending-orders count), and
+      // every writer takes products before users, so none can deadlock with a checkout.
       await sequelize.query(
-        `UPDATE orders SET status = $2, ${TIMESTAMP[to]} = now(), updated_at = now() WHERE id = $1`,
-        { bind: [orderId, to], transaction },
+        `UPDATE orders SET status = $2, ${TIMESTAMP[to]} = now(), updated_at = now(), cancel_reason = $3 WHERE id = $1`,
+        { bind: [orderId, to, to === 'cancelled' ? CANCEL_REASON[by.kind] : null], transaction },
       );
-      if (actor.kind === 'staff') {
-        // Staff changes are audited in the same transaction: no log row, no change.
+      if (by.kind !== 'shopper') {
+        // Staff and system changes are audited in the same transaction: no log row, no change.
         const changes = { status: { old: row.status, new: to } };
         await recordAdminAction(
-          { adminId: actor.adminId, action, targetType: 'orders', targetId: orderId, changes },
+          {
+            adminId: by.kind === 'staff' ? by.adminId : null,
+            action: effective,
+            targetType: 'orders',
+            targetId: orderId,
+            changes,
+            ...(by.kind === 'system' ? { reason: EXPIRY_REASON } : {}),
+          },
           transaction,
         );
       }
-      return { order: (await readOrder(orderId, undefined, transaction))!, from: row.status };
+      const order = (await readOrder(orderId, undefined, transaction))!;
+      return expiredInstead ? { order, from: row.status, expiredInstead } : { order, from: row.status };
     }),
   );
+}
 
-  const productIds = order.items.map((item) => item.product_id);
-  if (to === 'paid' || (to === 'cancelled' && from !== 'pending')) await invalidateSales(productIds);
-  else if (to === 'cancelled') await invalidateStock(productIds);
-  return order;
+/** How many due orders one sweep pass reads at a time. */
+const EXPIRY_BATCH = 100;
+
+/**
+ * Cancels every pending order whose payment deadline has passed, putting
+ * its stock back (the job engine runs this, see jobs/). Safe to run in any
+ * number of processes at once: each order is expired exactly once
+ * (transitionOrder's `expire`). Returns how many orders this call expired.
+ */
+export async function expireUnpaidOrders(): Promise<number> {
+  let expired = 0;
+  let afterId = 0;
+  for (;;) {
+    const due = await queryRows<{ id: number }>(
+      `SELECT id FROM orders WHERE status = 'pending' AND expires_at <= now() AND id > $1 ORDER BY id LIMIT $2`,
+      [afterId, EXPIRY_BATCH],
+    );
+    for (const { id } of due) {
+      if (await applyTransition(id, 'expire', { kind: 'system' }).then(invalidateAfter)) expired += 1;
+    }
+    if (due.length < EXPIRY_BATCH) break;
+    afterId = due[due.length - 1]!.id;
+  }
+  if (expired > 0) logger.info({ expired, ttl_minutes: config.orders.pendingTtlMinutes }, 'unpaid orders expired');
+  return expired;
+}
+
+/** After an expiry: the restocked products' cached pages go. True when an order was expired. */
+async function invalidateAfter(done: Transitioned): Promise<boolean> {
+  if (!done) return false;
+  await invalidateStock(done.order.items.map((item) => item.product_id));
+  return true;
 }

@@ -3,31 +3,31 @@
  * hostile form fields to new/edit of products, categories and users, hostile
  * list filters, sorts, pages, record ids and searches. No 5xx, no stack trace
  * or SQL in any answer, the invariants hold, and the shop API still serves
- * whatever the panel stored. FUZZ_RUNS / FUZZ_SEED as in api.test.ts.
+ * whatever the panel stored. Then the panel's request bodies: multipart forms
+ * (well-formed, broken, over each limit, with files), JSON and odd types, from
+ * staff and from visitors without a session: every refusal a problem, every
+ * anonymous body but the login form a 401, and not one file in os.tmpdir().
+ * FUZZ_RUNS / FUZZ_SEED as in api.test.ts.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAdminPanel } from '../../src/admin/index.js';
+import { describe, expect, it } from 'vitest';
 import { Category, Product, User } from '../../src/models/index.js';
-import { STAFF_PASSWORD } from '../support/admin.js';
 import { useTestApp } from '../support/context.js';
 import { createUser } from '../support/factories.js';
-import { FuzzClient, type FuzzRequest, budget, seedOf, serve } from '../support/fuzz.js';
+import { FuzzClient, type FuzzRequest, budget, seedOf } from '../support/fuzz.js';
+import { staffCookie, useServedPanel } from '../support/served-panel.js';
 import { invariantViolations } from './invariants.js';
+import { type BodyRequest, bodyAnswerProblems, loginBody, panelBody } from './panel-bodies.js';
 import { type World, seedWorld } from './seed.js';
 import { NUMERIC_TEXT, hostileString, hostileValue, pct, plain } from './values.js';
 
-const REQUESTS = budget(process.env.FUZZ_RUNS, 0.06);
+const REQUESTS = budget(process.env.FUZZ_RUNS, 0.045);
+const BODY_REQUESTS = budget(process.env.FUZZ_RUNS, 0.015);
 const SEED = seedOf(process.env.FUZZ_SEED);
 const BATCH = 5;
 
 const ctx = useTestApp();
-let server: Awaited<ReturnType<typeof serve>>;
-beforeAll(async () => {
-  server = await serve(ctx.app);
-  await loadAdminPanel();
-});
-afterAll(() => server?.close());
+const panel = useServedPanel(ctx);
 
 type Editable = 'products' | 'categories' | 'users';
 const MODELS: Record<Editable, { getAttributes(): Record<string, { type: unknown }> }> = {
@@ -150,25 +150,76 @@ function panelRequests(world: World, ids: Record<Editable, number[]>): fc.Arbitr
   );
 }
 
+/** Panel paths outside the resources' API, for visitors without a session. */
+const OTHER_PATHS = [
+  '/admin',
+  '/admin/logout',
+  '/admin/resources/products',
+  '/admin/api/dashboard',
+  '/admin/refresh-token',
+];
+
+/** Bodies to the paths that take one (new, edit, order actions), from staff and from visitors without a session; visits and login forms. */
+function bodyRequests(world: World, ids: Record<Editable, number[]>): fc.Arbitrary<BodyRequest> {
+  const resource = fc.constantFrom<Editable>('products', 'categories', 'users');
+  const orderIds = [...world.shopperOrderIds, ...world.victimOrderIds];
+  const formOf = (r: Editable) => fieldsOf(r, world.categoryIds);
+  const target = fc.oneof(
+    resource.map((r) => ({ url: api(`${r}/actions/new`), fields: formOf(r) })),
+    resource.chain((r) =>
+      fc.constantFrom(...ids[r]).map((id) => ({ url: api(`${r}/records/${id}/edit`), fields: formOf(r) })),
+    ),
+    // The confirm button's form.
+    fc.tuple(fc.constantFrom('ship', 'cancel', 'complete'), fc.constantFrom(...orderIds)).map(([action, id]) => ({
+      url: api(`orders/records/${id}/${action}`),
+      fields: fc.constant<[string, string][]>([['confirmed', 'yes']]),
+    })),
+  );
+  const withBody = (anonymous: boolean) =>
+    fc
+      .tuple(
+        target,
+        anonymous ? fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE') : fc.constant('POST'),
+        anonymous ? fc.constantFrom(undefined, ...OTHER_PATHS) : fc.constant(undefined),
+      )
+      .chain(([{ url, fields }, method, other]) =>
+        panelBody(fields).map(({ kind, staffStatus, headers, body }): BodyRequest => ({
+          anonymous,
+          staffStatus,
+          request: { method, url: other ?? url, route: `${anonymous ? 'anonymous' : 'staff'} ${kind}`, headers, body },
+        })),
+      );
+  return fc.oneof(
+    { weight: 6, arbitrary: withBody(false) },
+    { weight: 3, arbitrary: withBody(true) },
+    {
+      weight: 2,
+      arbitrary: loginBody().map(({ kind, headers, body }): BodyRequest => ({
+        anonymous: true,
+        request: { method: 'POST', url: '/admin/login', route: `anonymous ${kind}`, headers, body },
+      })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(
+          target.map((t) => t.url),
+          fc.constantFrom('/admin/login', ...OTHER_PATHS),
+        )
+        .map((url): BodyRequest => ({ anonymous: true, request: get(url, 'anonymous visit') })),
+    },
+  );
+}
+
 describe('fuzzing the admin panel API', () => {
   it(
     `answers ${REQUESTS} hostile panel requests without 5xx or leaks and keeps the invariants`,
     async () => {
       const world = await seedWorld(ctx.app);
       const victims = [world.shopper.id, world.victim.id, (await createUser()).id];
-      const staff = await createUser({ email: 'boss@shop.test', password: STAFF_PASSWORD, role: 'admin' });
-      const staffIds = [...world.staffIds, staff.id];
-      const login = await fetch(`${server.baseUrl}/admin/login`, {
-        method: 'POST',
-        body: new URLSearchParams({ email: 'boss@shop.test', password: STAFF_PASSWORD }),
-        redirect: 'manual',
-      });
-      expect(login.status).toBe(302);
-      const cookie = login.headers
-        .getSetCookie()
-        .map((c) => c.split(';')[0])
-        .join('; ');
-      const client = new FuzzClient(server.baseUrl, {}, () => ({ Cookie: cookie }));
+      const { staffId, cookie } = await staffCookie(panel.baseUrl);
+      const staffIds = [...world.staffIds, staffId];
+      const client = new FuzzClient(panel.baseUrl, {}, () => ({ Cookie: cookie }));
       const requests = panelRequests(world, {
         products: world.productIds,
         categories: world.categoryIds,
@@ -211,5 +262,58 @@ describe('fuzzing the admin panel API', () => {
       expect(client.sent).toBeGreaterThanOrEqual(REQUESTS);
     },
     Math.max(120_000, REQUESTS * 200),
+  );
+
+  it(
+    `answers ${BODY_REQUESTS} panel bodies (multipart, broken, oversized, files; staff and anonymous) with 2xx or problems, and stores no file`,
+    async () => {
+      const world = await seedWorld(ctx.app);
+      const victims = [world.shopper.id, world.victim.id, (await createUser()).id];
+      const { staffId, cookie } = await staffCookie(panel.baseUrl);
+      const staffIds = [...world.staffIds, staffId];
+      const staff = new FuzzClient(panel.baseUrl, {}, () => ({ Cookie: cookie }));
+      const anonymous = new FuzzClient(panel.baseUrl);
+      const requests = bodyRequests(world, {
+        products: world.productIds,
+        categories: world.categoryIds,
+        users: victims,
+      });
+      panel.tmp.snapshot();
+
+      const started = performance.now();
+      await fc.assert(
+        fc.asyncProperty(fc.array(requests, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
+          const answers = await Promise.all(
+            batch.map((item) => (item.anonymous ? anonymous : staff).send(item.request)),
+          );
+          answers.forEach((answer, i) => {
+            const item = batch[i]!;
+            if (!answer) return;
+            for (const problem of bodyAnswerProblems(item, answer))
+              (item.anonymous ? anonymous : staff).record(item.request, answer.status, problem, answer.text);
+          });
+          const files = panel.tmp.newEntries();
+          if (files.length) {
+            staff.record(batch[0]!.request, 0, `files left in os.tmpdir(): ${files.join(', ')}`, '');
+            panel.tmp.snapshot();
+          }
+          for (const broken of await invariantViolations(staffIds))
+            staff.record(batch[0]!.request, 0, `invariant broken after this batch: ${broken}`, '');
+        }),
+        { numRuns: Math.ceil(BODY_REQUESTS / BATCH), seed: SEED },
+      );
+
+      const seconds = (performance.now() - started) / 1000;
+      const sent = staff.sent + anonymous.sent;
+      const failures = staff.failures.length + anonymous.failures.length;
+      console.log(
+        `fuzz admin bodies: ${sent} requests in ${seconds.toFixed(1)} s, ${failures} failures, seed ${SEED}\n` +
+          `${staff.coverage()}\n${anonymous.coverage()}`,
+      );
+      expect.soft(staff.failures.length, staff.describe(`FUZZ_SEED=${SEED}`)).toBe(0);
+      expect.soft(anonymous.failures.length, anonymous.describe(`FUZZ_SEED=${SEED}`)).toBe(0);
+      expect(sent).toBeGreaterThanOrEqual(BODY_REQUESTS);
+    },
+    Math.max(120_000, BODY_REQUESTS * 400),
   );
 });

@@ -1,5 +1,6 @@
-/** The database invariants the fuzz tests check after every batch: stock, money, ratings, sales, reviews, carts, roles. */
+/** The database invariants the fuzz tests check after every batch: stock, money, ratings, sales, reviews, carts, limits, roles. */
 import { QueryTypes } from 'sequelize';
+import { config } from '../../src/config.js';
 import { sequelize } from '../../src/db.js';
 
 const rows = <T extends object>(sql: string, bind: unknown[] = []) =>
@@ -49,8 +50,20 @@ export async function invariantViolations(staffIds: number[], ledger?: Map<numbe
       `SELECT r.id FROM reviews r JOIN orders o ON o.id = r.order_id WHERE o.user_id <> r.user_id OR o.status <> 'completed'`,
     ],
     [
-      'cart quantity outside 1–999',
-      'SELECT id, user_id, product_id, quantity FROM carts WHERE quantity NOT BETWEEN 1 AND 999',
+      'cart quantity outside 1–MAX_UNITS_PER_LINE',
+      'SELECT id, user_id, product_id, quantity FROM carts WHERE quantity NOT BETWEEN 1 AND $1',
+      [config.orders.maxUnitsPerLine],
+    ],
+    [
+      'pending_orders ≠ pending orders held, or above MAX_PENDING_ORDERS',
+      `SELECT u.id, u.pending_orders, count(o.id) AS pending FROM users u
+         LEFT JOIN orders o ON o.user_id = u.id AND o.status = 'pending' GROUP BY u.id
+       HAVING u.pending_orders <> count(o.id) OR count(o.id) > $1`,
+      [config.orders.maxPending],
+    ],
+    [
+      'cancel_reason on an order that is not cancelled',
+      `SELECT id, status, cancel_reason FROM orders WHERE cancel_reason IS NOT NULL AND status <> 'cancelled'`,
     ],
     [
       'password hash that is not bcrypt',
