@@ -15,7 +15,7 @@ export interface Proxied {
   appClosedAt?: number;
   /** When the server's side ended. */
   serverClosedAt?: number;
-  /** The last bytes the app wrote. */
+  /** The last bytes the app wrote (up to 256). */
   tail: Buffer;
 }
 
@@ -44,7 +44,7 @@ export class TcpProxy {
     this.connections.push(entry);
     this.sockets.add(app).add(upstream);
     app.on('data', (chunk: Buffer) => {
-      entry.tail = Buffer.concat([entry.tail, chunk]).subarray(-64);
+      entry.tail = Buffer.concat([entry.tail, chunk]).subarray(-256);
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => app.write(chunk));
@@ -86,3 +86,9 @@ export const endsWithPgTerminate = (tail: Buffer): boolean =>
 
 /** The app's last Redis command was QUIT. */
 export const endsWithRedisQuit = (tail: Buffer): boolean => /quit\r\n$/i.test(tail.toString('latin1'));
+
+/**
+ * The app's last Redis command was a blocking wait for jobs (BullMQ's BZPOPMIN). A QUIT there
+ * would wait for the wait to time out, so BullMQ's close ends that one connection by disconnecting.
+ */
+export const endsInJobWait = (tail: Buffer): boolean => /bzpopmin/i.test(tail.toString('latin1'));
