@@ -89,7 +89,13 @@ describe('list pages', () => {
   it('answers 422 to filter names AdminJS cannot take (Object.prototype members, brackets), never 500', async () => {
     const { agent } = await staffSession(ctx.app);
     await createProduct((await createCategory()).id, { name: 'Alpha' });
-    for (const name of ['filters.constructor', 'filters.toString', 'filters.__proto__', 'filters.a%5B', 'constructor']) {
+    for (const name of [
+      'filters.constructor',
+      'filters.toString',
+      'filters.__proto__',
+      'filters.a%5B',
+      'constructor',
+    ]) {
       const res = await agent.get(api(`products/actions/list?${name}=1`)).expect(422);
       expect(res.headers['content-type'], name).toMatch(/^application\/problem\+json/);
     }
