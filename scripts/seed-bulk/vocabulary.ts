@@ -1,0 +1,463 @@
+/**
+ * The words seed:bulk builds its shop from. Plain data: generators.ts turns
+ * each list into an SQL array that PostgreSQL indexes with a seeded hash.
+ * Everything is ASCII, so that the JSON PostgreSQL writes for an order's
+ * idempotency fingerprint is byte for byte what the app's JSON.stringify
+ * writes.
+ */
+
+/** Product brands: one per product, in its name and description. */
+export const BRANDS = [
+  'Aurora',
+  'Northwind',
+  'Kestrel',
+  'Lumen',
+  'Voltix',
+  'Harbor',
+  'Maple & Co',
+  'Solstice',
+  'Pioneer',
+  'Tidewater',
+  'Cobalt',
+  'Juniper',
+  'Ridgeline',
+  'Atlas',
+  'Fable',
+  'Quill',
+  'Ember',
+  'Willow',
+];
+
+/** The adjective between brand and noun in a product name. */
+export const ADJECTIVES = [
+  'Compact',
+  'Deluxe',
+  'Classic',
+  'Essential',
+  'Premium',
+  'Everyday',
+  'Ultra',
+  'Pro',
+  'Lightweight',
+  'Heritage',
+  'Modern',
+  'Travel',
+  'Signature',
+  'Eco',
+];
+
+/** Nouns of the demo categories (seeders/data/catalog.cjs), by category name. */
+export const NOUNS_BY_CATEGORY: Record<string, string[]> = {
+  Electronics: [
+    'Headphones',
+    'Speaker',
+    'Power Bank',
+    'Monitor',
+    'Keyboard',
+    'Mouse',
+    'Webcam',
+    'Charger',
+    'Smartwatch',
+    'Router',
+  ],
+  'Home & Kitchen': [
+    'Skillet',
+    'Kettle',
+    'Knife Set',
+    'Blender',
+    'Cutting Board',
+    'Dutch Oven',
+    'Coffee Grinder',
+    'Mixing Bowls',
+    'Toaster',
+  ],
+  Books: ['Novel', 'Cookbook', 'Field Guide', 'Atlas', 'Poetry Anthology', 'Biography', 'Travel Journal', 'Sketchbook'],
+  'Clothing & Accessories': [
+    'Rain Jacket',
+    'Wool Sweater',
+    'Chinos',
+    'Sneakers',
+    'Leather Belt',
+    'Scarf',
+    'Backpack',
+    'Sunglasses',
+    'Beanie',
+  ],
+  'Sports & Outdoors': [
+    'Tent',
+    'Yoga Mat',
+    'Water Bottle',
+    'Trekking Poles',
+    'Sleeping Bag',
+    'Bike Light',
+    'Dumbbells',
+    'Headlamp',
+  ],
+  'Beauty & Personal Care': [
+    'Face Serum',
+    'Shampoo',
+    'Hand Cream',
+    'Beard Oil',
+    'Sunscreen',
+    'Lip Balm',
+    'Body Wash',
+    'Hair Dryer',
+  ],
+  'Toys & Games': [
+    'Puzzle',
+    'Board Game',
+    'Building Blocks',
+    'Plush Bear',
+    'Kite',
+    'Card Game',
+    'Train Set',
+    'Science Kit',
+  ],
+  'Grocery & Gourmet Food': [
+    'Olive Oil',
+    'Green Tea',
+    'Coffee Beans',
+    'Dark Chocolate',
+    'Honey',
+    'Pasta',
+    'Spice Blend',
+    'Granola',
+  ],
+};
+
+/** Nouns for a category the demo catalog does not have (one made in the admin panel). */
+export const DEFAULT_NOUNS = ['Organizer', 'Set', 'Kit', 'Bundle', 'Collection'];
+
+/** Two per description: each is in roughly one description in nine. */
+export const FEATURES = [
+  'waterproof',
+  'organic',
+  'stainless steel',
+  'wireless',
+  'hardcover',
+  'recycled',
+  'handmade',
+  'rechargeable',
+  'dishwasher-safe',
+  'vegan',
+  'ergonomic',
+  'breathable',
+  'cast iron',
+  'bamboo',
+  'fair-trade',
+  'insulated',
+  'foldable',
+  'cordless',
+];
+
+/** Two per description. */
+export const BENEFITS = [
+  'built to last for years',
+  'easy to clean',
+  'ideal for gifts',
+  'designed for daily use',
+  'tested by our team',
+  'great for travel',
+  'backed by a two-year warranty',
+  'made in small batches',
+];
+
+/** "Available in …" (in 40 % of descriptions), picked with a skew: black is common, celadon rare. */
+export const COLOURS = [
+  'black',
+  'white',
+  'grey',
+  'navy',
+  'charcoal',
+  'sand',
+  'olive',
+  'forest green',
+  'burgundy',
+  'sky blue',
+  'terracotta',
+  'mustard',
+  'teal',
+  'coral',
+  'lavender',
+  'ivory',
+  'copper',
+  'slate',
+  'plum',
+  'mint',
+  'rust',
+  'indigo',
+  'saffron',
+  'celadon',
+];
+
+/** "Made in …" (in 12 % of descriptions), skewed like the colours. */
+export const ORIGINS = [
+  'Portugal',
+  'Italy',
+  'Japan',
+  'Germany',
+  'Vietnam',
+  'Mexico',
+  'Canada',
+  'Sweden',
+  'Peru',
+  'Morocco',
+  'Kenya',
+  'Scotland',
+  'Taiwan',
+  'Chile',
+  'Estonia',
+  'Nepal',
+  'Iceland',
+  'Ghana',
+  'Uruguay',
+  'Bhutan',
+];
+
+/**
+ * "Finished with … detailing" (in 4 % of descriptions): the long tail of the
+ * catalog's words, each in well under 1 % of products, so that a search for
+ * one of them is selective.
+ */
+export const RARE_FINISHES = [
+  'aventurine',
+  'marquetry',
+  'damascene',
+  'shibori',
+  'guilloche',
+  'filigree',
+  'sashiko',
+  'cloisonne',
+  'intarsia',
+  'boucle',
+  'jacquard',
+  'ikat',
+  'batik',
+  'raku',
+  'scrimshaw',
+  'tambour',
+  'chambray',
+  'gossamer',
+  'obsidian',
+  'malachite',
+  'lapis',
+  'tourmaline',
+  'alabaster',
+  'verdigris',
+  'tortoiseshell',
+  'herringbone',
+  'houndstooth',
+  'seersucker',
+  'merino',
+  'alpaca',
+  'cashmere',
+  'mohair',
+  'chenille',
+  'repousse',
+  'niello',
+  'pietra dura',
+  'quillwork',
+  'tatting',
+  'smocking',
+  'applique',
+];
+
+/** Shoppers' first names (usernames and e-mails use them lower-cased). */
+export const FIRST_NAMES = [
+  'Ada',
+  'Alan',
+  'Amara',
+  'Ana',
+  'Arjun',
+  'Beatriz',
+  'Ben',
+  'Chen',
+  'Chloe',
+  'Daniel',
+  'Dara',
+  'Diego',
+  'Elena',
+  'Emeka',
+  'Emma',
+  'Farah',
+  'Felix',
+  'Grace',
+  'Hana',
+  'Hugo',
+  'Ines',
+  'Isaac',
+  'Jamal',
+  'Jin',
+  'Julia',
+  'Kai',
+  'Karin',
+  'Leila',
+  'Liam',
+  'Lucia',
+  'Malik',
+  'Maya',
+  'Mei',
+  'Nadia',
+  'Noah',
+  'Olga',
+  'Omar',
+  'Priya',
+  'Rafael',
+  'Rosa',
+  'Sami',
+  'Sara',
+  'Sofia',
+  'Tariq',
+  'Theo',
+  'Uma',
+  'Victor',
+  'Yara',
+  'Yusuf',
+  'Zoe',
+];
+
+/** Shoppers' family names. */
+export const LAST_NAMES = [
+  'Abara',
+  'Andersen',
+  'Bauer',
+  'Bianchi',
+  'Brown',
+  'Castillo',
+  'Chowdhury',
+  'Costa',
+  'Dubois',
+  'Eriksson',
+  'Fernandes',
+  'Fischer',
+  'Garcia',
+  'Haddad',
+  'Hughes',
+  'Ivanova',
+  'Jensen',
+  'Kaur',
+  'Kowalski',
+  'Lee',
+  'Lindqvist',
+  'Lovelace',
+  'Martin',
+  'Mendes',
+  'Moreau',
+  'Murphy',
+  'Nakamura',
+  'Novak',
+  'Okafor',
+  'Olsen',
+  'Patel',
+  'Petrov',
+  'Quinn',
+  'Rossi',
+  'Santos',
+  'Schmidt',
+  'Silva',
+  'Singh',
+  'Smith',
+  'Tanaka',
+  'Torres',
+  'Usman',
+  'Varga',
+  'Wagner',
+  'Walsh',
+  'Wang',
+  'Yilmaz',
+  'Zhang',
+];
+
+/** E-mail domains: reserved example names, so no generated address can reach a real mailbox. */
+export const EMAIL_DOMAINS = ['example.com', 'example.net', 'example.org', 'mail.example', 'post.example'];
+
+/** Street names of shipping addresses. */
+export const STREETS = [
+  'Oak',
+  'Maple',
+  'Station',
+  'Church',
+  'Mill',
+  'Harbour',
+  'Victoria',
+  'Park',
+  'Chestnut',
+  'Willow',
+  'Market',
+  'Bridge',
+  'Orchard',
+  'Meadow',
+  'Kings',
+  'Queens',
+  'Elm',
+  'Cedar',
+  'River',
+  'Hill',
+];
+
+/** Street kinds of shipping addresses. */
+export const STREET_KINDS = ['Street', 'Road', 'Lane', 'Avenue', 'Way', 'Close', 'Square', 'Drive', 'Crescent'];
+
+/** Towns of shipping addresses. */
+export const TOWNS = [
+  'Springfield',
+  'Riverton',
+  'Fairview',
+  'Ashford',
+  'Brookside',
+  'Lakewood',
+  'Kingsbridge',
+  'Millbrook',
+  'Westfield',
+  'Northgate',
+  'Elmstead',
+  'Harrowby',
+  'Oakham',
+  'Greenhaven',
+  'Stonebridge',
+  'Claymore',
+];
+
+/** How a review of 4 or 5 stars starts; {noun} is the product's noun, lower-cased. */
+export const PRAISE = [
+  'Exactly what I was looking for.',
+  'Really happy with this {noun}.',
+  'Great quality for the price.',
+  'Would buy again without a second thought.',
+  'Better than I expected.',
+  'Arrived quickly and works perfectly.',
+  'My second one, and I still love it.',
+  'Bought it as a gift and they loved it.',
+  'The best {noun} I have owned.',
+];
+
+/** How a 3-star review starts. */
+export const SHRUGS = [
+  'Does the job, nothing special.',
+  'A decent {noun}, but a little overpriced.',
+  'Good, though the packaging was damaged.',
+  'Fine for everyday use.',
+  'Not bad, not great.',
+];
+
+/** How a 1- or 2-star review starts. */
+export const COMPLAINTS = [
+  'Disappointed with this {noun}.',
+  'Stopped working after a few weeks.',
+  'Not as described.',
+  'Cheaply made; I sent it back.',
+  'Smaller than it looks in the photos.',
+  'Arrived scratched.',
+];
+
+/** A second sentence some reviews add, whatever the rating. */
+export const REVIEW_DETAILS = [
+  'I use it every day.',
+  'Delivery took longer than promised.',
+  'Would recommend it to friends.',
+  'The instructions could be clearer.',
+  'The colour matches the pictures.',
+  'Easy to set up.',
+  'It feels solid and well made.',
+  'Customer service answered within a day.',
+];
