@@ -9,7 +9,17 @@ import { dropDatabase, recreateDatabase } from './support/admin-db.js';
 import { sequelizeCli, sequelizeCliWithEnv } from './support/cli.js';
 import { databaseUrl, runPrefix } from './support/databases.js';
 
-const TABLES = ['admin_logs', 'carts', 'categories', 'order_items', 'orders', 'products', 'reviews', 'users'];
+const TABLES = [
+  'admin_logs',
+  'carts',
+  'catalog_words',
+  'categories',
+  'order_items',
+  'orders',
+  'products',
+  'reviews',
+  'users',
+];
 // A database of this file's own (named under the run's prefix, so a crashed run's copy is cleaned up).
 const name = `${runPrefix(inject('testRun').runPid)}_migrations_${process.pid}`;
 const url = databaseUrl(name);
@@ -35,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('migrations', () => {
-  it('create the 8 tables, undo all of them, and create them again', async () => {
+  it('create the tables (the 8 of the SPEC and catalog_words), undo all of them, and create them again', async () => {
     await sequelizeCli(url, 'db:migrate');
     expect(await tables()).toEqual(['SequelizeMeta', ...TABLES]);
 

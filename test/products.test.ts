@@ -39,7 +39,7 @@ describe('GET /api/v1/products: shape and paging', () => {
 
     const res = await list().expect(200);
 
-    expect(res.body).toMatchObject({ total: 21, page: 1, page_size: 20 });
+    expect(res.body).toMatchObject({ total: 21, page: 1, page_size: 20, total_capped: false });
     expect(res.body.items).toHaveLength(20);
     expect(res.body.items[0]).toEqual({
       id: first.id,
@@ -67,7 +67,7 @@ describe('GET /api/v1/products: shape and paging', () => {
     expect(second.body).toMatchObject({ total: 3, page: 2, page_size: 2 });
     expect(ids(second)).toEqual([a.id]);
     const beyond = await list('?page=3&page_size=2').expect(200);
-    expect(beyond.body).toEqual({ items: [], total: 3, page: 3, page_size: 2 });
+    expect(beyond.body).toEqual({ items: [], total: 3, page: 3, page_size: 2, total_capped: false });
     const big = await list('?page_size=100').expect(200);
     expect(big.body).toMatchObject({ total: 3, page_size: 100 });
     expect(ids(big)).toEqual([c.id, b.id, a.id]);
@@ -92,6 +92,44 @@ describe('GET /api/v1/products: shape and paging', () => {
     expect(res.body).toMatchObject({ total: 1 });
     expect(ids(res)).toEqual([listed.id]);
     expect(ids(await list('?q=lantern').expect(200))).toEqual([listed.id]);
+  });
+});
+
+describe('GET /api/v1/products: totals of big lists', () => {
+  /** `count` products in `categoryId`, one statement; every 4th sold out. */
+  const bulk = (categoryId: number, count: number) =>
+    sequelize.query(
+      `INSERT INTO products (name, price, stock, category_id)
+       SELECT 'Bulk ' || n, 5 + n % 50, CASE WHEN n % 4 = 0 THEN 0 ELSE 3 END, $1 FROM generate_series(1, $2) AS n`,
+      { bind: [categoryId, count] },
+    );
+
+  it('counts a category (or the whole catalog) exactly, from the category counts', async () => {
+    const [garden, kitchen] = [await createCategory(), await createCategory()];
+    await bulk(garden.id, 1500);
+    await bulk(kitchen.id, 20);
+    expect((await list(`?category_id=${garden.id}`).expect(200)).body).toMatchObject({
+      total: 1500,
+      total_capped: false,
+    });
+    expect((await list('?sort=price_asc').expect(200)).body).toMatchObject({ total: 1520, total_capped: false });
+  });
+
+  it('counts other filters up to 1,000 and flags the total as a lower bound beyond', async () => {
+    const garden = await createCategory();
+    await bulk(garden.id, 1500);
+    const soldOut = (await list(`?category_id=${garden.id}&in_stock=false`).expect(200)).body;
+    expect(soldOut).toMatchObject({ total: 375, total_capped: false });
+    const inStock = await list(`?category_id=${garden.id}&in_stock=true&page=2`).expect(200);
+    expect(inStock.body).toMatchObject({ total: 1000, total_capped: true, page: 2 });
+    expect(inStock.body.items).toHaveLength(20);
+    // The page where the list ends gives the exact total.
+    const last = await list(`?category_id=${garden.id}&in_stock=true&page=12&page_size=100`).expect(200);
+    expect(last.body).toMatchObject({ total: 1125, total_capped: false });
+    expect(last.body.items).toHaveLength(25);
+    // A page deep past the cap still knows at least as many as it has seen.
+    const deep = await list(`?category_id=${garden.id}&min_price=5&page=11&page_size=100`).expect(200);
+    expect(deep.body).toMatchObject({ total: 1100, total_capped: true });
   });
 });
 
@@ -188,7 +226,13 @@ describe('GET /api/v1/products?q=: full-text search', () => {
   it('finds nothing for a word no product has', async () => {
     const category = await createCategory();
     await createProduct(category.id, { name: 'Teapot' });
-    expect((await list('?q=submarine').expect(200)).body).toEqual({ items: [], total: 0, page: 1, page_size: 20 });
+    expect((await list('?q=submarine').expect(200)).body).toEqual({
+      items: [],
+      total: 0,
+      page: 1,
+      page_size: 20,
+      total_capped: false,
+    });
   });
 
   it('combines a search with a category filter', async () => {

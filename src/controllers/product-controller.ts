@@ -1,7 +1,7 @@
 import { Controller, Get, Path, Query, Request, Response, Route, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import type { Id, Money, Page, PageNumber, PageSize } from '../schemas/common.js';
-import type { ProductDetail, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
+import type { ProductDetail, ProductPage, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
 import type { ProblemDetails } from '../schemas/problem.js';
 import { getProduct, hotProducts, listProductReviews, listProducts } from '../services/product-service.js';
 import { PUBLIC_CATALOG } from './cache-policy.js';
@@ -9,7 +9,8 @@ import { sendJson } from './json.js';
 
 /**
  * Search words: up to 200 characters. Quoted phrases, `or` and `-word` work
- * as in web search engines.
+ * as in web search engines; the last word also matches as a prefix
+ * (`headph` finds headphones) unless it is quoted or excluded.
  * @maxLength 200 must be at most 200 characters
  * @example "waterproof jacket"
  */
@@ -29,12 +30,27 @@ type HotLimit = number;
 export class ProductController extends Controller {
   /**
    * One page of products that are for sale (archived ones never appear).
-   * Filter by category, price range (inclusive) and stock; search name and
-   * description with `q` (ranked full-text search: without `sort`, the best
-   * matches come first, and name matches outrank description matches).
-   * Sorts: `newest` (default), `price_asc`, `price_desc`, `name`, `rating`,
-   * `sales`. Pages are cached for a few seconds, so stock in a list may lag
-   * a purchase briefly.
+   * Filter by category, price range (inclusive) and stock. Sorts: `newest`
+   * (default), `price_asc`, `price_desc`, `name`, `rating`, `sales`.
+   *
+   * `q` searches names and descriptions (English full-text search: "kites"
+   * finds a kite). The last word also matches as a prefix, as while typing
+   * (unless it is quoted or excluded): `wireless headph` finds wireless
+   * headphones. When the words as typed find nothing, typos are corrected
+   * from the catalog's own words and the search runs again: `wireles
+   * hedphones` finds wireless headphones (not for searches with quotes,
+   * `or` or `-word`). Without `sort`, the best matches come first: words in
+   * the name outrank words in the description. When thousands of products
+   * match, the ranking weighs the 50 best sellers among them, and the other
+   * matches follow, best sellers first.
+   *
+   * `total` is exact whenever `total_capped` is false: counting stops after
+   * 1,000 matches, and then `total` is a lower bound (at least 1,000, or as
+   * far as the page reaches) until a page shows where the list ends. Lists
+   * filtered by nothing but the category are always counted exactly.
+   *
+   * Pages are cached for a few seconds, so stock in a list may lag a
+   * purchase briefly.
    * @summary List products
    * @param page Page number, from 1.
    * @param page_size Products per page, 1 to 100 (default 20).
@@ -43,7 +59,7 @@ export class ProductController extends Controller {
    * @param min_price Only products costing at least this much, e.g. "10" or "9.99".
    * @param max_price Only products costing at most this much.
    * @param in_stock true: only products in stock; false: only sold-out ones.
-   * @param sort Order of the list.
+   * @param sort Order of the list (without it, a search is ordered by relevance and other lists by `newest`).
    */
   @Get()
   @Response<ProblemDetails>(422, 'Invalid query parameters', undefined, 'application/problem+json')
@@ -57,7 +73,7 @@ export class ProductController extends Controller {
     @Query() max_price?: Money,
     @Query() in_stock?: boolean,
     @Query() sort?: ProductSort,
-  ): Promise<Page<ProductSummary>> {
+  ): Promise<ProductPage> {
     this.setHeader('Cache-Control', PUBLIC_CATALOG);
     return sendJson(
       this,

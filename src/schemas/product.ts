@@ -21,6 +21,26 @@ export interface ProductSummary {
   created_at: Date;
 }
 
+/** One page of products. */
+export interface ProductPage {
+  items: ProductSummary[];
+  /**
+   * How many products match in all pages: exact when `total_capped` is
+   * false. Counting stops after 1,000 matches (a list filtered by nothing
+   * but its category is always counted exactly): then `total` is a lower
+   * bound, at least 1,000 or as far as this page reaches.
+   */
+  total: number;
+  page: number;
+  page_size: number;
+  /**
+   * True when `total` is a lower bound: more than 1,000 products match and
+   * this page does not show where the list ends. Keep paging until a page
+   * comes back with fewer than `page_size` items.
+   */
+  total_capped: boolean;
+}
+
 /** The category a product belongs to. */
 export interface ProductCategory {
   id: number;

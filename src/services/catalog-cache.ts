@@ -11,8 +11,8 @@ import { CATEGORIES_CACHE_KEY } from './category-service.js';
 export const PRODUCT_DETAILS_PREFIX = key('cache', 'product', '');
 /** Cache key of one product's detail. */
 export const productKey = (productId: number): string => `${PRODUCT_DETAILS_PREFIX}${productId}`;
-/** Prefix of every cached product list page (keyed by their query). */
-export const PRODUCT_LISTS_PREFIX = key('cache', 'products', '');
+/** Prefix of every cached product list page (keyed by their query; renamed when the page's shape changes). */
+export const PRODUCT_LISTS_PREFIX = key('cache', 'product-pages', '');
 /** Prefix of the cached hot-product lists (keyed by limit). */
 export const HOT_PRODUCTS_PREFIX = key('cache', 'hot', '');
 /** Prefix of one product's cached review pages. */
@@ -31,18 +31,30 @@ export async function invalidateSales(productIds: number[]): Promise<void> {
   await Promise.all([invalidateStock(productIds), invalidatePrefix(HOT_PRODUCTS_PREFIX)]);
 }
 
-/** After a product's own fields change (name, price, archived, rating, ...): everything that shows it. */
-export async function invalidateProducts(productIds: number[]): Promise<void> {
+/**
+ * After products' shown fields change but not where they are listed (rating,
+ * review count, ...): their details, lists and hot products. The category
+ * counts stay.
+ */
+export async function invalidateProductFields(productIds: number[]): Promise<void> {
   await Promise.all([
-    invalidate(CATEGORIES_CACHE_KEY, ...productIds.map(productKey)),
+    invalidate(...productIds.map(productKey)),
     invalidatePrefix(PRODUCT_LISTS_PREFIX),
     invalidatePrefix(HOT_PRODUCTS_PREFIX),
   ]);
 }
 
+/**
+ * After products are created, edited, archived, moved or deleted: everything
+ * that shows them, and the category list (its counts may have changed).
+ */
+export async function invalidateProducts(productIds: number[]): Promise<void> {
+  await Promise.all([invalidate(CATEGORIES_CACHE_KEY), invalidateProductFields(productIds)]);
+}
+
 /** After a review is added, hidden or shown: the product (rating) and its review pages. */
 export async function invalidateReviews(productId: number): Promise<void> {
-  await Promise.all([invalidateProducts([productId]), invalidatePrefix(reviewsPrefix(productId))]);
+  await Promise.all([invalidateProductFields([productId]), invalidatePrefix(reviewsPrefix(productId))]);
 }
 
 /** After a category changes (name, order, existence): everything in the catalog. */

@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { toCents } from '../lib/money.js';
 import { type CachedJson, getOrLoadJson } from '../cache.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../schemas/common.js';
-import type { ProductDetail, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
+import type { ProductDetail, ProductPage, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
 import {
   HOT_PRODUCTS_PREFIX,
   PRODUCT_DETAILS_PREFIX,
@@ -14,79 +14,65 @@ import {
   productKey,
   reviewsPrefix,
 } from './catalog-cache.js';
+import {
+  type ListFilters,
+  type Statement,
+  SUMMARY_COLUMNS,
+  TOTAL_CAP,
+  cappedCount,
+  categoryCount,
+  countedByCategory,
+  listPage,
+} from './product-queries.js';
+import { searchProducts } from './product-search.js';
 
 /** Filters, sort and page of a product list (already validated by the schema). */
-export interface ProductQuery {
+export interface ProductQuery extends ListFilters {
   page?: number;
   page_size?: number;
-  category_id?: number;
   q?: string;
-  min_price?: string;
-  max_price?: string;
-  in_stock?: boolean;
   sort?: ProductSort;
 }
 
-const SUMMARY_COLUMNS = `p.id, p.name, p.price, p.stock, p.image_url, p.category_id, p.rating_avg::float8 AS rating_avg,
-  p.review_count, p.sales_count, p.created_at`;
+type NormalisedQuery = Required<Pick<ProductQuery, 'page' | 'page_size'>> & ProductQuery;
 
-// Each sort matches one of the partial indexes on products (WHERE NOT archived), ties broken by id.
-const ORDER_BY: Record<ProductSort, string> = {
-  newest: 'p.created_at DESC, p.id DESC',
-  price_asc: 'p.price ASC, p.id ASC',
-  price_desc: 'p.price DESC, p.id DESC',
-  name: 'p.name ASC, p.id ASC',
-  rating: 'p.rating_avg DESC, p.id ASC',
-  sales: 'p.sales_count DESC, p.id ASC',
-};
+const rows = (statement: Statement) => queryRows<ProductSummary>(statement.text, statement.values);
+const total = async (statement: Statement) =>
+  (await queryRows<{ total: number }>(statement.text, statement.values))[0]!.total;
 
-/** WHERE clause and bind values of a list query. */
-function listFilter(query: ProductQuery): { where: string; bind: unknown[] } {
-  const conditions = ['NOT p.archived'];
-  const bind: unknown[] = [];
-  const param = (value: unknown): string => {
-    bind.push(value);
-    return `$${bind.length}`;
-  };
-  if (query.category_id !== undefined) conditions.push(`p.category_id = ${param(query.category_id)}`);
-  if (query.min_price !== undefined) conditions.push(`p.price >= ${param(query.min_price)}::numeric`);
-  if (query.max_price !== undefined) conditions.push(`p.price <= ${param(query.max_price)}::numeric`);
-  if (query.in_stock === true) conditions.push('p.stock > 0');
-  if (query.in_stock === false) conditions.push('p.stock = 0');
-  if (query.q) conditions.push(`p.search_vector @@ websearch_to_tsquery('english', ${param(query.q)})`);
-  return { where: conditions.join(' AND '), bind };
+/**
+ * The page's total: exact when it was counted to the end (or kept per
+ * category); a lower bound, flagged, when counting stopped after TOTAL_CAP
+ * and this page does not show where the list ends.
+ */
+function pageOf(items: ProductSummary[], counted: number, query: NormalisedQuery, exact: boolean): ProductPage {
+  const shape = (total: number, total_capped: boolean): ProductPage => ({
+    items,
+    total,
+    page: query.page,
+    page_size: query.page_size,
+    total_capped,
+  });
+  if (exact || counted <= TOTAL_CAP) return shape(counted, false);
+  const seen = (query.page - 1) * query.page_size + items.length;
+  if (items.length > 0 && items.length < query.page_size) return shape(seen, false);
+  return shape(Math.max(TOTAL_CAP, seen), true);
 }
 
-async function loadProductPage(query: Required<Pick<ProductQuery, 'page' | 'page_size'>> & ProductQuery) {
-  const { where, bind } = listFilter(query);
-  const searching = Boolean(query.q);
-  // With a search and no explicit sort, best matches first (name outweighs description).
-  const orderBy =
-    query.sort === undefined && searching
-      ? `ts_rank_cd(p.search_vector, websearch_to_tsquery('english', $${bind.indexOf(query.q) + 1})) DESC, p.id DESC`
-      : ORDER_BY[query.sort ?? 'newest'];
-  const page = `ORDER BY ${orderBy} LIMIT ${query.page_size} OFFSET ${(query.page - 1) * query.page_size}`;
-  const count = () =>
-    queryRows<{ total: number }>(`SELECT count(*)::int AS total FROM products p WHERE ${where}`, bind).then(
-      (rows) => rows[0]?.total ?? 0,
-    );
-
-  if (searching) {
-    // A search reads every match anyway (to rank them): count them in the same pass.
-    const rows = await queryRows<ProductSummary & { total: number }>(
-      `SELECT ${SUMMARY_COLUMNS}, count(*) OVER ()::int AS total FROM products p WHERE ${where} ${page}`,
-      bind,
-    );
-    const total = rows[0]?.total ?? (query.page > 1 ? await count() : 0);
-    const items = rows.map(({ total: _total, ...item }) => item);
-    return { items, total, page: query.page, page_size: query.page_size };
+async function loadProductPage(query: NormalisedQuery): Promise<ProductPage> {
+  const { category_id, min_price, max_price, in_stock } = query;
+  const filters: ListFilters = { category_id, min_price, max_price, in_stock };
+  const window = { limit: query.page_size, offset: (query.page - 1) * query.page_size };
+  if (query.q) {
+    const found = await searchProducts(filters, query.q, query.sort ?? 'relevance', window);
+    return pageOf(found.items, found.matched, query, found.exact);
   }
-  // Without a search the page is an early-stopping index scan; the count is a second query.
-  const [items, total] = await Promise.all([
-    queryRows<ProductSummary>(`SELECT ${SUMMARY_COLUMNS} FROM products p WHERE ${where} ${page}`, bind),
-    count(),
+  const exact = countedByCategory(filters);
+  const [items, counted] = await Promise.all([
+    rows(listPage(filters, query.sort ?? 'newest', window)),
+    total(exact ? categoryCount(filters) : cappedCount(filters)),
   ]);
-  return { items, total, page: query.page, page_size: query.page_size };
+  return pageOf(items, counted, query, exact);
 }
 
 /**
@@ -94,7 +80,7 @@ async function loadProductPage(query: Required<Pick<ProductQuery, 'page' | 'page
  * as JSON text. Served from a short-lived Redis cache keyed by the
  * normalised query.
  */
-export async function listProducts(query: ProductQuery): Promise<CachedJson<Page<ProductSummary>>> {
+export async function listProducts(query: ProductQuery): Promise<CachedJson<ProductPage>> {
   if (
     query.min_price !== undefined &&
     query.max_price !== undefined &&
