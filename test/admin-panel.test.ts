@@ -102,6 +102,63 @@ describe('list pages', () => {
     const filtered = await agent.get(api('products/actions/list?filters.name=Alpha')).expect(200);
     expect(filtered.body.records).toHaveLength(1);
   });
+
+  it('finds products by any part of the name in any case (lamp, LAMP, Lamp); % and _ are plain characters', async () => {
+    const { agent } = await staffSession(ctx.app);
+    const category = await createCategory();
+    for (const name of ['Desk Lamp', 'Lampshade 100% linen', 'Kettle']) await createProduct(category.id, { name });
+    const found = async (text: string) => {
+      const res = await agent.get(api(`products/actions/list?filters.name=${encodeURIComponent(text)}`)).expect(200);
+      const names = (res.body.records as { params: { name: string } }[]).map((record) => record.params.name);
+      return { total: res.body.meta.total as number, names: names.sort() };
+    };
+    const lamps = { total: 2, names: ['Desk Lamp', 'Lampshade 100% linen'] };
+    expect(await found('lamp')).toEqual(lamps);
+    expect(await found('LAMP')).toEqual(lamps);
+    expect(await found('Lamp')).toEqual(lamps);
+    expect(await found('100%')).toEqual({ total: 1, names: ['Lampshade 100% linen'] });
+    expect(await found('%')).toEqual({ total: 1, names: ['Lampshade 100% linen'] });
+    expect(await found('_')).toEqual({ total: 0, names: [] });
+    // Other text filters too: an account by its e-mail in capitals.
+    await createUser({ email: 'Clerk.Jones@Shop.test' });
+    const users = await agent.get(api('users/actions/list?filters.email=CLERK.JONES')).expect(200);
+    expect((users.body.records as { params: { email: string } }[]).map((record) => record.params.email)).toEqual([
+      'Clerk.Jones@Shop.test',
+    ]);
+  });
+
+  it("filters orders by the customer's e-mail or username (any case), and by status exactly", async () => {
+    const { agent } = await staffSession(ctx.app);
+    const first = await paidOrder();
+    const second = await paidOrder();
+    const customerOf = async (orderId: number) => (await Order.findByPk(orderId))!.user_id;
+    const customer = (await User.findByPk(await customerOf(first.order.id)))!;
+    const ids = async (query: string) => {
+      const res = await agent.get(api(`orders/actions/list?${query}`)).expect(200);
+      return (res.body.records as { params: { id: number } }[]).map((record) => Number(record.params.id)).sort();
+    };
+    expect(await ids(`filters.customer=${encodeURIComponent(customer.email.toUpperCase())}`)).toEqual([first.order.id]);
+    expect(await ids(`filters.customer=${encodeURIComponent(customer.username)}`)).toEqual([first.order.id]);
+    expect(await ids('filters.customer=example.TEST')).toEqual([first.order.id, second.order.id].sort());
+    expect(await ids('filters.customer=nobody%40nowhere.test')).toEqual([]);
+    expect(await ids(`filters.user_id=${await customerOf(second.order.id)}`)).toEqual([second.order.id]);
+    expect(await ids('filters.status=paid')).toEqual([first.order.id, second.order.id].sort());
+    // A status is one of a list: matched exactly, not as a part.
+    expect(await ids('filters.status=pai')).toEqual([]);
+  });
+
+  it('pages through orders placed at the same instant without repeating or skipping one', async () => {
+    const { agent } = await staffSession(ctx.app);
+    const orders = [await paidOrder(), await paidOrder(), await paidOrder()].map(({ order }) => order.id);
+    await sequelize.query(`UPDATE orders SET created_at = '2026-12-01T12:00:00Z'`);
+    const seen: number[] = [];
+    for (const page of [1, 2, 3]) {
+      const res = await agent.get(api(`orders/actions/list?perPage=1&page=${page}`)).expect(200);
+      seen.push(...(res.body.records as { params: { id: number } }[]).map((record) => Number(record.params.id)));
+      expect(res.body.meta.total).toBe(3);
+    }
+    expect(seen.sort()).toEqual(orders.sort());
+  });
 });
 
 describe('audit log', () => {

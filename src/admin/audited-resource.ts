@@ -7,7 +7,7 @@
  * from policies.ts.
  */
 import { Resource } from '@adminjs/sequelize';
-import { type ActionContext, type BaseRecord, type Filter, ValidationError, flat } from 'adminjs';
+import { type ActionContext, BaseRecord, type Filter, ValidationError, flat } from 'adminjs';
 import {
   BaseError,
   ForeignKeyConstraintError,
@@ -20,6 +20,7 @@ import {
 import { sequelize } from '../db.js';
 import { logger } from '../logger.js';
 import { changesBetween, recordAdminAction } from '../services/audit-service.js';
+import { type CustomFilter, type ListQuery, listCount, listWhere } from './list-query.js';
 import { type Change, type Row, policyFor } from './policies.js';
 
 /** Columns no form may set, whatever it posts. */
@@ -72,13 +73,21 @@ function toPanelError(error: unknown): unknown {
   return error;
 }
 
-/** A Sequelize resource whose writes are transactional and audited. */
+/** A Sequelize resource whose writes are transactional and audited, and whose lists stay fast on big tables. */
 export class AuditedResource extends Resource {
   private readonly model: ModelStatic<Model>;
+  private readonly customFilters: Record<string, CustomFilter>;
+  /** Totals that a list page's own rows already told (see `find`), for the `count` of the same request. */
+  private readonly pageTotals = new WeakMap<Filter, number>();
 
-  constructor(model: ModelStatic<Model>) {
+  /** `customFilters`: filter fields of this resource's own making (declared as virtual properties in its options). */
+  constructor(
+    model: ModelStatic<Model>,
+    { customFilters = {} }: { customFilters?: Record<string, CustomFilter> } = {},
+  ) {
     super(model);
     this.model = model;
+    this.customFilters = customFilters;
   }
 
   /** Plain column values from the panel's flattened form params. */
@@ -146,42 +155,54 @@ export class AuditedResource extends Resource {
    * A list page, with whatever the query string said made safe first:
    * filters on properties this resource does not have are dropped, a
    * number filter that is not a finite number matches nothing, sorting is
-   * by a real column, paging is clamped.
+   * by a real column (then by the primary key, so that pages never overlap
+   * when many rows share a sort value), paging is clamped. Text filters
+   * are case-insensitive substring matches (list-query.ts).
    */
   override async find(
     filter: Filter,
     options: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } },
-  ) {
-    if (!this.saneFilter(filter)) return [];
+  ): Promise<BaseRecord[]> {
+    const query = this.queryOf(filter);
+    if (!query) return [];
     const limit = clamp(options.limit, 1, 500, 20);
     const offset = clamp(options.offset, 0, 1_000_000_000, 0);
     // By own property name only: `property('__proto__')` would find Object.prototype and throw.
     const wanted = options.sort?.sortBy;
+    const primaryKey = this.primaryKey();
     const sortBy =
-      wanted !== undefined && this.properties().some((property) => property.path() === wanted)
-        ? wanted
-        : this.primaryKey();
-    const direction = options.sort?.direction === 'desc' ? 'desc' : 'asc';
-    return super.find(filter, { limit, offset, sort: { sortBy, direction } }) as Promise<BaseRecord[]>;
+      wanted !== undefined && this.properties().some((property) => property.path() === wanted) ? wanted : primaryKey;
+    const direction = options.sort?.direction === 'desc' ? 'DESC' : 'ASC';
+    const order: [string, string][] = [[sortBy, direction]];
+    if (sortBy !== primaryKey) order.push([primaryKey, direction]);
+    const rows = await this.model.findAll({ where: query.where, limit, offset, order });
+    // A short page tells the total: `count` (which the list action calls next, with this filter) need not count.
+    if (rows.length < limit && (rows.length > 0 || offset === 0)) this.pageTotals.set(filter, offset + rows.length);
+    return rows.map((row) => new BaseRecord(row.toJSON(), this));
   }
 
-  /** The count for a list page, with the same safety as `find`. */
+  /** The count under a list page: exact up to EXACT_COUNT_UP_TO rows, estimated beyond (list-query.ts). */
   override async count(filter: Filter): Promise<number> {
-    return this.saneFilter(filter) ? super.count(filter) : 0;
+    const known = filter ? this.pageTotals.get(filter) : undefined;
+    if (known !== undefined) return known;
+    const query = this.queryOf(filter);
+    return query ? listCount(this.model, query) : 0;
   }
 
-  /** Drops filters on unknown properties; false when a number filter cannot match any row. */
-  private saneFilter(filter: Filter | undefined): boolean {
-    if (!filter) return true;
-    for (const [path, item] of Object.entries(filter.filters)) {
-      if (!item.property) {
-        delete filter.filters[path];
-        continue;
-      }
-      const numeric = ['number', 'float', 'reference', 'id'].includes(item.property.type());
-      if (numeric && typeof item.value === 'string' && !Number.isFinite(Number(item.value))) return false;
-    }
-    return true;
+  /** The SQL of a list filter (undefined: it matches nothing). */
+  private queryOf(filter: Filter | undefined): ListQuery | undefined {
+    return listWhere(filter, {
+      custom: this.customFilters,
+      hasChoices: (path) => {
+        // The panel's options (an order's status list) live on AdminJS's decoration of this resource,
+        // which exists once the panel is built; without it, only the model's own ENUMs count.
+        try {
+          return Boolean(this.decorate().getPropertyByKey(path)?.availableValues()?.length);
+        } catch {
+          return Boolean(this.property(path)?.availableValues()?.length);
+        }
+      },
+    });
   }
 
   /** Creates a record (audited as "create"). */

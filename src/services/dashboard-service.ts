@@ -29,31 +29,68 @@ export interface Dashboard {
 /** A product at or below this stock is "low". */
 export const LOW_STOCK = 5;
 
-const SOLD = "('paid', 'shipped', 'completed')";
+/** How many days the chart shows, today included. */
+export const CHART_DAYS = 30;
 
-/** Last 30 days of orders and revenue, today's numbers, low-stock products and the latest staff activity. */
-export async function dashboard(): Promise<Dashboard> {
+const SOLD = "('paid', 'shipped', 'completed')";
+const DAY_MS = 86_400_000;
+
+/** Midnight UTC at the start of `at`'s day, as PostgreSQL timestamp text ("2026-12-02 00:00:00"). */
+const startOfUtcDay = (at: Date, daysBefore = 0): string =>
+  new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS - daysBefore * DAY_MS).toISOString().slice(0, 10) + ' 00:00:00';
+
+/**
+ * Orders and revenue of each of the CHART_DAYS days up to `$1` (the first
+ * day's midnight UTC). Every day is a range `created_at >= start AND
+ * created_at < end` on orders_created_idx, so the chart reads only its 30
+ * days' orders, once, whatever the table's size (an expression on
+ * created_at would not use the index: 1M rows read at 1M orders). Day
+ * bounds are computed on UTC wall-clock timestamps, so the session's time
+ * zone plays no part. An integer series keeps the planner's row estimate
+ * exact (a timestamp series is guessed at 1,000 rows, which priced the
+ * query into JIT compilation: ~10 ms of it, measured).
+ */
+const CHART_SQL = `
+  SELECT to_char(d.day, 'YYYY-MM-DD') AS day, o.orders, o.revenue
+    FROM generate_series(0, ${CHART_DAYS - 1}) AS n
+   CROSS JOIN LATERAL (SELECT $1::timestamp + n * interval '1 day' AS day) AS d
+   CROSS JOIN LATERAL (
+     SELECT count(*)::int AS orders,
+            coalesce(sum(total_amount) FILTER (WHERE status IN ${SOLD}), 0)::numeric(12,2)::text AS revenue
+       FROM orders
+      WHERE created_at >= d.day AT TIME ZONE 'UTC' AND created_at < (d.day + interval '1 day') AT TIME ZONE 'UTC'
+   ) AS o
+   ORDER BY n`;
+
+/**
+ * Orders awaiting shipment (an index-only count on orders_status_created_idx:
+ * it grows with the paid backlog, not with the shop's history) and the
+ * customers who signed up on the day starting at `$1` (users_created_idx).
+ */
+const TODAY_SQL = `
+  SELECT (SELECT count(*)::int FROM orders WHERE status = 'paid') AS awaiting_shipment,
+         (SELECT count(*)::int FROM users
+           WHERE role = 'customer'
+             AND created_at >= $1::timestamp AT TIME ZONE 'UTC'
+             AND created_at < ($1::timestamp + interval '1 day') AT TIME ZONE 'UTC') AS new_customers`;
+
+/** The panel's dashboard handler: the shop as of now (AdminJS's arguments are not needed). */
+export function dashboard(): Promise<Dashboard> {
+  return dashboardAt(new Date());
+}
+
+/**
+ * The dashboard as of `now`: the CHART_DAYS days up to and including
+ * `now`'s day (UTC), today's numbers (today's orders and revenue are the
+ * chart's last day), low-stock products and the latest staff activity.
+ * Every query is index-backed.
+ */
+export async function dashboardAt(now: Date): Promise<Dashboard> {
   const select = <T extends object>(sql: string, bind: unknown[] = []) =>
     sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT });
-  const [days, [today], lowStock, activity] = await Promise.all([
-    select<DayFigures>(
-      `WITH span AS (
-         SELECT generate_series((now() AT TIME ZONE 'UTC')::date - 29, (now() AT TIME ZONE 'UTC')::date, interval '1 day')::date AS day)
-       SELECT to_char(s.day, 'YYYY-MM-DD') AS day,
-              count(o.id)::int AS orders,
-              coalesce(sum(o.total_amount) FILTER (WHERE o.status IN ${SOLD}), 0)::numeric(12,2)::text AS revenue
-         FROM span s
-         LEFT JOIN orders o ON (o.created_at AT TIME ZONE 'UTC')::date = s.day
-        GROUP BY s.day ORDER BY s.day`,
-    ),
-    select<Dashboard['today']>(
-      `SELECT (SELECT count(*)::int FROM orders WHERE (created_at AT TIME ZONE 'UTC')::date = (now() AT TIME ZONE 'UTC')::date) AS orders,
-              (SELECT coalesce(sum(total_amount), 0)::numeric(12,2)::text FROM orders
-                WHERE status IN ${SOLD} AND (created_at AT TIME ZONE 'UTC')::date = (now() AT TIME ZONE 'UTC')::date) AS revenue,
-              (SELECT count(*)::int FROM orders WHERE status = 'paid') AS awaiting_shipment,
-              (SELECT count(*)::int FROM users WHERE role = 'customer'
-                AND (created_at AT TIME ZONE 'UTC')::date = (now() AT TIME ZONE 'UTC')::date) AS new_customers`,
-    ),
+  const [days, [counts], lowStock, activity] = await Promise.all([
+    select<DayFigures>(CHART_SQL, [startOfUtcDay(now, CHART_DAYS - 1)]),
+    select<Pick<Dashboard['today'], 'awaiting_shipment' | 'new_customers'>>(TODAY_SQL, [startOfUtcDay(now)]),
     select<Dashboard['low_stock'][number]>(
       'SELECT id, name, stock FROM products WHERE NOT archived AND stock <= $1 ORDER BY stock, id LIMIT 10',
       [LOW_STOCK],
@@ -64,5 +101,11 @@ export async function dashboard(): Promise<Dashboard> {
         ORDER BY l.created_at DESC, l.id DESC LIMIT 10`,
     ),
   ]);
-  return { days, today: today!, low_stock: lowStock, recent_activity: activity };
+  const today = days.at(-1)!;
+  return {
+    days,
+    today: { orders: today.orders, revenue: today.revenue, ...counts! },
+    low_stock: lowStock,
+    recent_activity: activity,
+  };
 }

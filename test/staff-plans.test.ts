@@ -1,0 +1,142 @@
+/**
+ * The staff panel's list pages and dashboard read what they show, not the
+ * table: on tens of thousands of products and orders (ANALYZEd), every
+ * statement behind a page (the list, its count, the dashboard's figures)
+ * reads a bounded number of rows, whatever the table's size. Each page is
+ * driven through the panel's own API and the statements it sent are run
+ * again under EXPLAIN ANALYZE.
+ */
+import { describe, expect, it } from 'vitest';
+import { sequelize } from '../src/db.js';
+import { EXACT_COUNT_UP_TO } from '../src/admin/list-query.js';
+import { dashboard } from '../src/services/dashboard-service.js';
+import { staffSession } from './support/admin.js';
+import { useTestApp } from './support/context.js';
+import { createCategory } from './support/factories.js';
+import { analyze, readsOf, selectsDuring } from './support/plans.js';
+import { oneRow } from './support/sql.js';
+
+const ctx = useTestApp();
+const api = (path: string) => `/admin/api/resources/${path}`;
+
+const PRODUCTS = 30_000;
+const USERS = 40_000;
+const ORDERS = 40_000;
+/**
+ * What a bounded statement may read: a count that stops after
+ * EXACT_COUNT_UP_TO + 1 matches, by an index or by a scan that stops early
+ * (which the planner picks when most rows match: then it reads a few rows
+ * more than it counts).
+ */
+const BOUNDED = 3 * (EXACT_COUNT_UP_TO + 1);
+
+/** Runs a bulk insert without the app's statement timeout (triggers and indexes make it seconds long). */
+const load = (sql: string, bind: unknown[] = []) =>
+  sequelize.transaction(async (transaction) => {
+    await sequelize.query('SET LOCAL statement_timeout = 0', { transaction });
+    await sequelize.query(sql, { bind, transaction });
+  });
+
+/** Products named like a real catalog (brand, line, kind, number), one of them a "Desk Lamp". */
+async function loadProducts(): Promise<void> {
+  const category = await createCategory();
+  await load(
+    `INSERT INTO products (name, description, price, stock, category_id)
+     SELECT (ARRAY['Aurora','Northwind','Kestrel','Lumen','Voltix','Harbor','Solstice','Pioneer','Cobalt'])[1 + n % 9]
+            || ' ' || (ARRAY['Compact','Deluxe','Classic','Essential','Premium','Everyday','Modern'])[1 + (n / 9) % 7]
+            || ' ' || (ARRAY['Kettle','Blender','Toaster','Backpack','Jacket','Sneakers','Speaker','Charger','Notebook',
+                             'Mug','Skillet','Tent','Yoga Mat','Puzzle','Novel','Watch','Wallet','Scarf','Pen Set','Tray'])[1 + (n / 63) % 20]
+            || ' ' || n,
+            'A product', 9.99, n % 200, $1
+       FROM generate_series(1, ${PRODUCTS}) AS n`,
+    [category.id],
+  );
+  await sequelize.query(`UPDATE products SET name = 'Desk Lamp' WHERE id = (SELECT min(id) + 12345 FROM products)`);
+  await analyze('products');
+}
+
+/** Shoppers and two years of their orders (newest last), a few of them paid and waiting to ship. */
+async function loadOrders(): Promise<void> {
+  await load(
+    `INSERT INTO users (username, email, password_hash, created_at)
+     SELECT 'shopper' || n, 'shopper' || n || '@example.test', 'x', now() - (n % 730) * interval '1 day'
+       FROM generate_series(1, ${USERS}) AS n`,
+  );
+  await load(
+    `INSERT INTO orders (user_id, total_amount, status, shipping_address, created_at, updated_at)
+     SELECT (SELECT min(id) FROM users) + (n * 7919) % ${USERS}, 10 + n % 90,
+            CASE WHEN n % 50 = 0 THEN 'paid' WHEN n % 10 < 7 THEN 'completed' ELSE 'cancelled' END,
+            n || ' Main Street', at, at
+       FROM generate_series(1, ${ORDERS}) AS n,
+            LATERAL (SELECT now() - (${ORDERS} - n) * interval '1 day' * 730 / ${ORDERS} AS at) AS t`,
+  );
+  await analyze('users', 'orders');
+}
+
+/** Runs a panel request and returns what each of its SELECTs read from `tables`. */
+async function readsOfRequest(run: () => Promise<unknown>, tables: string[]) {
+  const statements = await selectsDuring(run);
+  return Promise.all(
+    statements.map(async (statement) => ({ sql: statement.sql, ...(await readsOf(statement, tables)) })),
+  );
+}
+
+/** Asserts that every statement read at most `limit` rows of the big tables. */
+function expectBounded(reads: { sql: string; rows: number; plan: string }[], limit: number): void {
+  expect(reads.length).toBeGreaterThan(0);
+  for (const read of reads) expect(read.rows, `${read.sql}\n${read.plan}`).toBeLessThanOrEqual(limit);
+}
+
+describe('the staff product list on 30,000 products', () => {
+  it('serves the default page, a rare and a common name search, and their counts, from indexes', async () => {
+    await loadProducts();
+    const { agent } = await staffSession(ctx.app);
+    let total = 0;
+    const list = (query: string) => async () => {
+      total = (await agent.get(api(`products/actions/list${query}`)).expect(200)).body.meta.total as number;
+    };
+
+    expectBounded(await readsOfRequest(list('?filters.name=LAMP'), ['products']), 50);
+    expect(total).toBe(1);
+    expectBounded(await readsOfRequest(list('?filters.name=aurora'), ['products']), BOUNDED);
+    // Beyond EXACT_COUNT_UP_TO the count is the planner's estimate: near the truth, not exact.
+    const { n: auroras } = await oneRow<{ n: number }>(
+      `SELECT count(*)::int AS n FROM products WHERE name ILIKE '%aurora%'`,
+    );
+    expect(total).toBeGreaterThan(EXACT_COUNT_UP_TO);
+    expect(total).toBeGreaterThan(auroras / 2);
+    expect(total).toBeLessThan(auroras * 2);
+    expectBounded(await readsOfRequest(list(''), ['products']), BOUNDED);
+    expect(Math.abs(total - PRODUCTS)).toBeLessThan(PRODUCTS / 10);
+    expectBounded(await readsOfRequest(list('?page=20'), ['products']), BOUNDED);
+  }, 60_000);
+});
+
+describe('the staff order lists on 40,000 orders', () => {
+  it('serves a status, a customer (id, e-mail) and a deeper page, with their counts, from indexes', async () => {
+    await loadOrders();
+    const { agent } = await staffSession(ctx.app);
+    const list = (query: string) => agent.get(api(`orders/actions/list${query}`)).expect(200);
+    const { id: customer } = await oneRow<{ id: number }>(`SELECT id FROM users WHERE username = 'shopper14242'`);
+
+    expectBounded(await readsOfRequest(() => list('?filters.status=paid'), ['orders']), BOUNDED);
+    expectBounded(await readsOfRequest(() => list('?filters.status=completed&page=5'), ['orders']), BOUNDED);
+    expectBounded(await readsOfRequest(() => list(`?filters.user_id=${customer}`), ['orders']), 50);
+    expectBounded(await readsOfRequest(() => list('?page=50'), ['orders']), BOUNDED);
+    const byEmail = await readsOfRequest(() => list('?filters.customer=SHOPPER4242@example.test'), ['orders', 'users']);
+    expectBounded(byEmail, 50);
+  }, 60_000);
+});
+
+describe('the dashboard on 40,000 orders over two years', () => {
+  it("reads the last 30 days' orders and today's sign-ups only", async () => {
+    await loadOrders();
+    const { recent } = await oneRow<{ recent: number }>(
+      `SELECT count(*)::int AS recent FROM orders WHERE created_at >= now() - interval '31 days'`,
+    );
+    const reads = await readsOfRequest(() => dashboard(), ['orders', 'users']);
+    const paid = ORDERS / 50;
+    expectBounded(reads, recent + paid + 100);
+    expect(recent + paid).toBeLessThan(ORDERS / 5);
+  }, 60_000);
+});
