@@ -23,21 +23,54 @@ export interface RunResult {
 /** Builds each request's path (e.g. a random product id); fixed when omitted. */
 export type PathMaker = () => string;
 
-/** One autocannon run against `url` + path, with optional headers. */
+/** One request of a load run: GET `path` unless said otherwise. */
+export interface LoadRequest {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** What a load run sends: a fixed path, a path maker, or a full request maker (writes). */
+export type RequestSource = string | PathMaker | (() => LoadRequest);
+
+const requestMaker = (source: RequestSource): (() => LoadRequest) => {
+  if (typeof source === 'string') return () => ({ path: source });
+  return () => {
+    const made = source();
+    return typeof made === 'string' ? { path: made } : made;
+  };
+};
+
+/** One autocannon run against `url`, with optional headers for every request. */
 export async function load(
   url: string,
-  path: string | PathMaker,
+  source: RequestSource,
   shape: LoadShape,
   seconds: number,
   headers: Record<string, string> = {},
 ): Promise<RunResult> {
-  const makePath = typeof path === 'string' ? () => path : path;
+  const make = requestMaker(source);
   const result = await autocannon({
     url,
     connections: shape.connections,
     duration: seconds,
     headers,
-    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: makePath() }) }],
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => {
+          const { method = 'GET', path, headers: own, body } = make();
+          return {
+            ...request,
+            method: method as typeof request.method,
+            path,
+            headers: { ...request.headers, ...own },
+            ...(body === undefined ? {} : { body }),
+          };
+        },
+      },
+    ],
   });
   return {
     requestsPerSecond: result.requests.total / result.duration,
@@ -45,6 +78,13 @@ export async function load(
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+/** Where a load run goes and what it sends. */
+export interface LoadTarget {
+  url: string;
+  path: RequestSource;
+  headers?: Record<string, string>;
 }
 
 /** A measured pair: the app (A) against its baseline (B). */
@@ -67,17 +107,22 @@ export interface PairResult {
  * rounds' ratios: a drift between rounds, or within one, does not move it.
  */
 export async function comparePair(
-  app: { url: string; path: string | PathMaker; headers?: Record<string, string> },
-  baseline: { url: string; path: string | PathMaker; headers?: Record<string, string> },
+  app: LoadTarget,
+  baseline: LoadTarget,
   shape: LoadShape,
+  /** Runs before every run (e.g. emptying the carts a cart-add run filled). */
+  beforeRun: () => Promise<void> = () => Promise.resolve(),
 ): Promise<PairResult> {
-  await load(app.url, app.path, shape, shape.warmup, app.headers);
-  await load(baseline.url, baseline.path, shape, shape.warmup, baseline.headers);
+  const run = async (target: LoadTarget, seconds: number) => {
+    await beforeRun();
+    return load(target.url, target.path, shape, seconds, target.headers);
+  };
+  await run(app, shape.warmup);
+  await run(baseline, shape.warmup);
   const appRuns: RunResult[] = [];
   const baselineRuns: RunResult[] = [];
-  const runApp = async () => appRuns.push(await load(app.url, app.path, shape, shape.duration, app.headers));
-  const runBaseline = async () =>
-    baselineRuns.push(await load(baseline.url, baseline.path, shape, shape.duration, baseline.headers));
+  const runApp = async () => appRuns.push(await run(app, shape.duration));
+  const runBaseline = async () => baselineRuns.push(await run(baseline, shape.duration));
   for (let round = 0; round < shape.rounds; round += 1) {
     if (round % 2 === 0) {
       await runApp();

@@ -89,7 +89,7 @@ export function createApp({ routes = RegisterRoutes }: AppOptions = {}): Express
   app.use(
     '/api',
     inSequence(
-      jsonBody(),
+      config.fastPaths['json-body'] ? jsonBody() : express.json({ limit: config.http.jsonBodyLimit }),
       express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }),
       guardBody,
       noStore,
@@ -109,5 +109,6 @@ export function createApp({ routes = RegisterRoutes }: AppOptions = {}): Express
 
 /** What the server runs: hot answers from the cache where possible (http/hot-responses.ts), the app for the rest. */
 export function createRequestListener(options: AppOptions = {}): RequestListener {
-  return withHotResponses(createApp(options));
+  const app = createApp(options);
+  return config.fastPaths['hot-responses'] ? withHotResponses(app) : app;
 }

@@ -69,6 +69,36 @@ function isProxyAddress(entry: string): boolean {
 }
 
 /**
+ * The hand-made fast paths, each of which bypasses a library's ordinary way
+ * for a measured gain (the figure is next to each). FAST_PATHS_OFF turns
+ * some off, so that the benchmark can measure what each is worth
+ * (`npm run bench -- --ablate <name>`).
+ */
+export const FAST_PATHS = [
+  'hot-responses',
+  'json-body',
+  'jwt-verifier',
+  'log-batching',
+  'round-batch',
+  'stock-gate',
+  'raw-queries',
+] as const;
+
+/** One of FAST_PATHS. */
+export type FastPath = (typeof FAST_PATHS)[number];
+
+const fastPathList = z.string().transform((value, context): FastPath[] => {
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.find((name) => !(FAST_PATHS as readonly string[]).includes(name));
+  if (unknown === undefined) return names as FastPath[];
+  context.addIssue({ code: 'custom', message: `expected names from ${FAST_PATHS.join(', ')} (got ${unknown})` });
+  return z.NEVER;
+});
+
+/**
  * The environment variables Emporium reads, with their validation rules and
  * production-safe defaults. Secrets have no default here: in development they
  * come from `.env.example`, in production from the operator.
@@ -115,6 +145,7 @@ const envSchema = z.object({
   MAX_UNITS_PER_LINE: int(1, 999).default(50),
   MAX_UNITS_PER_ORDER: int(1, 100_000).default(200),
   JOBS_ENABLED: flag.default(true),
+  FAST_PATHS_OFF: fastPathList.default([]),
   ADMIN_JS_TMP_DIR: z.string().min(1).default('.adminjs'),
   ADMIN_JS_SKIP_BUNDLE: flag.optional(),
 });
@@ -205,6 +236,8 @@ export interface Config {
     /** Run this process's background worker (BullMQ); false for instances that only serve requests. */
     enabled: boolean;
   };
+  /** Which hand-made fast paths are on (all unless FAST_PATHS_OFF names them). */
+  fastPaths: Record<FastPath, boolean>;
   admin: {
     /** Where AdminJS keeps the panel's component bundle (AdminJS reads the variable itself too). */
     bundleDir: string;
@@ -318,6 +351,10 @@ export function loadConfig(source: Record<string, string | undefined>, defaults:
       maxUnitsPerOrder: env.MAX_UNITS_PER_ORDER,
     },
     jobs: { enabled: env.JOBS_ENABLED },
+    fastPaths: Object.fromEntries(FAST_PATHS.map((name) => [name, !env.FAST_PATHS_OFF.includes(name)])) as Record<
+      FastPath,
+      boolean
+    >,
     admin: { bundleDir: env.ADMIN_JS_TMP_DIR, skipBundle: env.ADMIN_JS_SKIP_BUNDLE ?? false },
   };
 }

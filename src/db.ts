@@ -2,7 +2,7 @@
  * The Sequelize instance (PostgreSQL through pg). Timeouts are bounded so a
  * slow or absent database makes requests fail fast with 503 instead of hanging.
  */
-import { Sequelize } from 'sequelize';
+import { QueryTypes, Sequelize } from 'sequelize';
 import { config } from './config.js';
 
 /** The one database handle of this process. */
@@ -84,6 +84,10 @@ interface PooledClient {
  */
 export async function queryRows<T>(statement: string | Prepared, params: readonly unknown[] = []): Promise<T[]> {
   const { text: sql, name } = typeof statement === 'string' ? { text: statement, name: undefined } : statement;
+  // Switched off (FAST_PATHS_OFF=raw-queries): Sequelize's own query, unprepared.
+  if (!config.fastPaths['raw-queries']) {
+    return sequelize.query(sql, { bind: [...params], type: QueryTypes.SELECT }) as Promise<T[]>;
+  }
   const connections = sequelize.connectionManager;
   const client = (await connections.getConnection({ type: 'write' })) as unknown as PooledClient;
   try {

@@ -77,7 +77,9 @@ export const logger = pino(
       censor: '[redacted]',
     },
   },
-  lineCollector(() => pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES }), BUFFER_BYTES),
+  config.fastPaths['log-batching']
+    ? lineCollector(() => pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES }), BUFFER_BYTES)
+    : pino.destination({ dest: 1, sync: false, minLength: BUFFER_BYTES }),
 );
 
 setInterval(() => logger.flush(), FLUSH_EVERY_MS).unref();

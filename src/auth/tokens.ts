@@ -85,7 +85,7 @@ export function signToken(typ: TokenType, userId: number, familyId: string): Sig
   const expiresIn = config.auth.accessTtlSeconds;
   const token = signClaims({ sub: String(userId), jti, typ, fam: familyId, iat, exp: iat + expiresIn });
   // Signed here, so valid: the token's first request need not check the signature again.
-  remember(token, decodeSegment(token.split('.')[1]!)!);
+  if (config.fastPaths['jwt-verifier']) remember(token, decodeSegment(token.split('.')[1]!)!);
   return { token, jti, expiresIn };
 }
 
@@ -156,6 +156,16 @@ function verifiedPayload(token: string): Record<string, unknown> | undefined {
   return decodeSegment(payload);
 }
 
+/** The payload as jsonwebtoken's own verify checks it (FAST_PATHS_OFF=jwt-verifier): HS256 pinned, signature, exp, nbf. */
+function libraryPayload(token: string): Record<string, unknown> | undefined {
+  try {
+    const payload = jwt.verify(token, KEY, { algorithms: [ALGORITHM] });
+    return typeof payload === 'object' ? payload : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const audienceMatches = (aud: unknown): boolean =>
   aud === config.auth.audience || (Array.isArray(aud) && aud.includes(config.auth.audience));
 
@@ -166,7 +176,7 @@ const audienceMatches = (aud: unknown): boolean =>
  * matter to the caller: it is always "invalid token").
  */
 export function verifyToken(token: string, expected: TokenType): TokenClaims | null {
-  const claims = rememberedPayload(token);
+  const claims = config.fastPaths['jwt-verifier'] ? rememberedPayload(token) : libraryPayload(token);
   if (!claims) return null;
   const { sub, jti, typ, fam, iat, exp, nbf, iss, aud } = claims;
   const now = Math.floor(Date.now() / 1000);

@@ -10,6 +10,8 @@
  * of a millisecond at most.
  */
 
+import { config } from '../config.js';
+
 /** Runs every input of one round at once; resolves with one output per input, in order. */
 export type RunBatch<In, Out> = (inputs: In[]) => Promise<Out[]>;
 
@@ -19,6 +21,8 @@ export type RunBatch<In, Out> = (inputs: In[]) => Promise<Out[]>;
  * the same error.
  */
 export function roundBatch<In, Out>(run: RunBatch<In, Out>): (input: In) => Promise<Out> {
+  // Switched off (FAST_PATHS_OFF=round-batch): every call is a batch of one, run at once.
+  if (!config.fastPaths['round-batch']) return (input) => run([input]).then(([output]) => output!);
   let inputs: In[] = [];
   let settlers: { resolve: (output: Out) => void; reject: (error: unknown) => void }[] = [];
   const flush = () => {

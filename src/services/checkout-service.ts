@@ -312,6 +312,14 @@ async function placeOrder(
   input: CheckoutRequest,
   idempotency: Idempotency | undefined,
 ): Promise<OrderOut> {
+  if (!config.fastPaths['stock-gate']) {
+    // Switched off (FAST_PATHS_OFF=stock-gate): look, then let PostgreSQL's row locks decide.
+    const seen = await precheck(userId);
+    if (seen.length === 0 || seen.some((line) => line.available < line.quantity)) refuse(seen);
+    const outcome = await runAdmitted({ userId, input, idempotency });
+    if ('error' in outcome) throw outcome.error;
+    return orderFrom(outcome.row);
+  }
   const deadline = Date.now() + GATE_MAX_WAIT_MS;
   for (;;) {
     const lookedAt = performance.now();
