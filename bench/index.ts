@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --products N] [--orders M] [--growth] [--quick] [--json] [--only reads,staff,…]`
- * `npm run bench -- --ablate <fast path> …` (what one of config's FAST_PATHS is worth: bench/ablation.ts)
+ * `npm run bench -- --ablate <fast path> [--only mixed,cart,checkout,race,reads] …` (what one of config's FAST_PATHS is worth: bench/ablation.ts)
  *
  * A shop's workload against the built app, every figure beside a baseline
  * measured in the same run (bench/baseline-server.ts: bare Express handlers
@@ -333,7 +333,17 @@ function report(f: Figures): void {
   );
 }
 
-(values.ablate ? ablate(values.ablate, { products, orders, quick, json: values.json, shape }) : main())
+(values.ablate
+  ? ablate(values.ablate, {
+      products,
+      orders,
+      quick,
+      json: values.json,
+      shape,
+      only: new Set(values.only ? values.only.split(',') : []),
+    })
+  : main()
+)
   .then(() => killAll())
   .catch((error: unknown) => {
     console.error(error);

@@ -53,6 +53,31 @@ export async function benchShoppers(
   return { shoppers, loginMs };
 }
 
+/**
+ * The same shoppers logged in to another app process (one with its own
+ * Redis keys, where the first process's logins do not exist): their ids with
+ * that process's tokens.
+ */
+export async function loggedInTo(app: Server, db: pg.Client, shoppers: BenchShopper[]): Promise<BenchShopper[]> {
+  const { rows } = await db.query<{ id: number; username: string }>(
+    'SELECT id, username FROM users WHERE id = ANY($1::int[])',
+    [shoppers.map((shopper) => shopper.id)],
+  );
+  const names = new Map(rows.map((row) => [row.id, row.username]));
+  const again: BenchShopper[] = [];
+  for (const shopper of shoppers) {
+    const res = await fetch(`${app.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: names.get(shopper.id), password: PASSWORD }),
+    });
+    const body = (await res.json()) as { access_token?: string };
+    if (res.status !== 200 || !body.access_token) throw new Error(`bench login: ${res.status}`);
+    again.push({ ...shopper, token: body.access_token });
+  }
+  return again;
+}
+
 /** Products a checkout can buy for a long while: listed, with plenty of stock. */
 export async function stockedProducts(db: pg.Client): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>(

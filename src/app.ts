@@ -13,7 +13,6 @@ import { RegisterRoutes } from './generated/routes.js';
 import { withHotResponses } from './http/hot-responses.js';
 import { isShuttingDown } from './lifecycle.js';
 import { guardBody } from './middleware/body-guard.js';
-import { jsonBody } from './middleware/json-body.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { metricsHandler } from './middleware/metrics.js';
 import { requestContext } from './middleware/request-context.js';
@@ -89,7 +88,7 @@ export function createApp({ routes = RegisterRoutes }: AppOptions = {}): Express
   app.use(
     '/api',
     inSequence(
-      config.fastPaths['json-body'] ? jsonBody() : express.json({ limit: config.http.jsonBodyLimit }),
+      express.json({ limit: config.http.jsonBodyLimit }),
       express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }),
       guardBody,
       noStore,

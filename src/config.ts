@@ -74,15 +74,7 @@ function isProxyAddress(entry: string): boolean {
  * some off, so that the benchmark can measure what each is worth
  * (`npm run bench -- --ablate <name>`).
  */
-export const FAST_PATHS = [
-  'hot-responses',
-  'json-body',
-  'jwt-verifier',
-  'log-batching',
-  'round-batch',
-  'stock-gate',
-  'raw-queries',
-] as const;
+export const FAST_PATHS = ['hot-responses', 'round-batch', 'stock-gate', 'raw-queries'] as const;
 
 /** One of FAST_PATHS. */
 export type FastPath = (typeof FAST_PATHS)[number];

@@ -41,7 +41,7 @@ export class BadRequestError extends AppError {
   }
 }
 
-/** 400 for a request body that is not JSON (whichever parser found it: json-body.ts or body-parser). */
+/** 400 for a request body that is not JSON (body-parser's `entity.parse.failed`, or the panel's body reader). */
 export const malformedJson = (): BadRequestError =>
   new BadRequestError('The request body is not valid JSON.', 'malformed-json');
 

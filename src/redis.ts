@@ -6,12 +6,12 @@
  */
 import { Redis } from 'ioredis';
 import { config } from './config.js';
-import { roundBatch } from './lib/round-batch.js';
 import { logger } from './logger.js';
 
 /** The Redis client of this process (connects on first use or via `connectRedis`). */
 export const redis = new Redis(config.redis.url, {
   lazyConnect: true,
+  enableAutoPipelining: true,
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
   commandTimeout: config.redis.commandTimeoutMs,
@@ -48,15 +48,8 @@ export const redisReady = (): boolean => redis.status === 'ready';
 export const key = (...parts: (string | number)[]): string => `${config.redis.keyPrefix}${parts.join(':')}`;
 
 /**
- * MGET, with the calls of one event-loop round sent as ONE MGET of all their
- * keys (lib/round-batch.ts): the hot reads (cache entries, token state) of a
- * crowd of requests cost one round trip instead of one each.
+ * MGET of `keys` (none: no round trip). Commands of one event-loop round go
+ * to Redis as one pipeline (the client's `enableAutoPipelining`).
  */
-export const mget: (keys: string[]) => Promise<(string | null)[]> = roundBatch(async (calls: string[][]) => {
-  const keys = calls.flat();
-  if (keys.length === 0) return calls.map(() => []);
-  const values = await redis.mget(keys);
-  if (calls.length === 1) return [values];
-  let start = 0;
-  return calls.map((call) => values.slice(start, (start += call.length)));
-});
+export const mget = (keys: string[]): Promise<(string | null)[]> =>
+  keys.length === 0 ? Promise.resolve([]) : redis.mget(keys);

@@ -1,8 +1,8 @@
 /**
- * Batching per event-loop round (src/lib/round-batch.ts) and what is built on
- * it: the batched Redis MGET of the hot reads, and the checkouts' batched cart
- * check. Each caller must get exactly its own answer, whatever else shared
- * the round trip.
+ * Batching per event-loop round (src/lib/round-batch.ts, which groups the
+ * checkouts of one round), the auto-pipelined Redis MGET of the hot reads,
+ * and many checkouts at once. Each caller must get exactly its own answer,
+ * whatever else shared the round trip.
  */
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, ServiceUnavailableError } from '../src/errors.js';
@@ -65,7 +65,7 @@ describe('roundBatch', () => {
   });
 });
 
-describe('batched MGET', () => {
+describe('MGET (pipelined per round by ioredis)', () => {
   it('gives each call of a round exactly the values of its own keys', async () => {
     await redis.mset(key('t', 'a'), '1', key('t', 'b'), '2', key('t', 'c'), '3');
     const calls = [[key('t', 'a')], [key('t', 'b'), key('t', 'missing'), key('t', 'c')], [], [key('t', 'c')]];
@@ -89,7 +89,7 @@ describe('batched MGET', () => {
   });
 });
 
-describe("the checkouts' batched cart check", () => {
+describe('cart checks of many checkouts at once', () => {
   it('checks each shopper against their own cart when many arrive at once', async () => {
     const category = await createCategory();
     const plenty = await createProduct(category.id, { name: 'Plenty', price: '2.00', stock: 100 });

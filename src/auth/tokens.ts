@@ -4,7 +4,7 @@
  * token is never accepted where a refresh token is expected, or the other way
  * round.
  */
-import { createHmac, createSecretKey, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { config } from '../config.js';
 
@@ -84,80 +84,13 @@ export function signToken(typ: TokenType, userId: number, familyId: string): Sig
   const iat = Math.floor(Date.now() / 1000);
   const expiresIn = config.auth.accessTtlSeconds;
   const token = signClaims({ sub: String(userId), jti, typ, fam: familyId, iat, exp: iat + expiresIn });
-  // Signed here, so valid: the token's first request need not check the signature again.
-  if (config.fastPaths['jwt-verifier']) remember(token, decodeSegment(token.split('.')[1]!)!);
   return { token, jti, expiresIn };
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
-/** Three non-empty base64url segments: header.payload.signature. */
-const JWS_COMPACT = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
-
-/** A base64url segment's JSON object, or undefined. */
-function decodeSegment(segment: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The HS256 signature of `signingInput` (base64url), as `jwt.sign` makes it. */
-const signatureOf = (signingInput: string): string =>
-  createHmac('sha256', KEY).update(signingInput).digest('base64url');
-
-/**
- * Payloads of access tokens signed or verified recently, by the exact token
- * text. A client sends the same access token with every request of a
- * session, so the HMAC and both JSON decodes are done once per token (not at
- * all for tokens this process signed), not once per request. Only the
- * signature check is remembered: expiry, claims and revocation are checked
- * on every use. Bounded; the oldest go first.
- */
-const verified = new Map<string, Record<string, unknown>>();
-const VERIFIED_MAX = 10_000;
-
-/** Remembers a valid token's payload (see `verified`). */
-function remember(token: string, payload: Record<string, unknown>): void {
-  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-  verified.set(token, payload);
-}
-
-/** verifiedPayload, remembered for valid tokens (see `verified`). */
-function rememberedPayload(token: string): Record<string, unknown> | undefined {
-  const known = verified.get(token);
-  if (known) return known;
-  const payload = verifiedPayload(token);
-  if (payload) remember(token, payload);
-  return payload;
-}
-
-/**
- * Checks a compact JWS: the header says exactly HS256 (no other algorithm,
- * no `none`) and the signature matches, compared in constant time. Returns
- * the payload, or undefined.
- *
- * Tokens are signed with jsonwebtoken; this verifier does what its `verify`
- * does for our tokens at a fraction of the cost (it decodes every token
- * twice), which matters because it runs on every authenticated request.
- */
+/** The payload as jsonwebtoken's verify checks it: HS256 pinned, signature, exp, nbf; undefined when invalid. */
 function verifiedPayload(token: string): Record<string, unknown> | undefined {
-  const parts = JWS_COMPACT.exec(token);
-  if (!parts) return undefined;
-  const [, header, payload, signature] = parts as unknown as [string, string, string, string];
-  if (decodeSegment(header)?.alg !== ALGORITHM) return undefined;
-  const expected = Buffer.from(signatureOf(`${header}.${payload}`));
-  const offered = Buffer.from(signature);
-  if (offered.length !== expected.length || !timingSafeEqual(offered, expected)) return undefined;
-  return decodeSegment(payload);
-}
-
-/** The payload as jsonwebtoken's own verify checks it (FAST_PATHS_OFF=jwt-verifier): HS256 pinned, signature, exp, nbf. */
-function libraryPayload(token: string): Record<string, unknown> | undefined {
   try {
     const payload = jwt.verify(token, KEY, { algorithms: [ALGORITHM] });
     return typeof payload === 'object' ? payload : undefined;
@@ -176,7 +109,7 @@ const audienceMatches = (aud: unknown): boolean =>
  * matter to the caller: it is always "invalid token").
  */
 export function verifyToken(token: string, expected: TokenType): TokenClaims | null {
-  const claims = config.fastPaths['jwt-verifier'] ? rememberedPayload(token) : libraryPayload(token);
+  const claims = verifiedPayload(token);
   if (!claims) return null;
   const { sub, jti, typ, fam, iat, exp, nbf, iss, aud } = claims;
   const now = Math.floor(Date.now() / 1000);

@@ -268,18 +268,11 @@ SELECT u.user_id, line.product_id, line.quantity, line.name, line.available
  ORDER BY u.user_id, line.product_id`,
 );
 
-/** The precheck of one cart; the checkouts of one event-loop round share one statement (lib/round-batch.ts). */
-const precheck = roundBatch(async (userIds: number[]): Promise<SeenLine[][]> => {
-  const carts = new Map<number, SeenLine[]>();
-  // A shopper checking out twice in one round (two tabs) is looked up once.
-  const shoppers = [...new Set(userIds)];
-  for (const { user_id, ...line } of await queryRows<SeenLine & { user_id: number }>(PRECHECK, [shoppers])) {
-    const lines = carts.get(user_id);
-    if (lines) lines.push(line);
-    else carts.set(user_id, [line]);
-  }
-  return userIds.map((userId) => carts.get(userId) ?? []);
-});
+/** The cart of `userId` as it stands (PRECHECK), without locking anything. */
+const precheck = (userId: number): Promise<SeenLine[]> =>
+  queryRows<SeenLine & { user_id: number }>(PRECHECK, [[userId]]).then((rows) =>
+    rows.map(({ user_id: _userId, ...line }) => line),
+  );
 
 function refuse(lines: readonly SeenLine[]): never {
   if (lines.length === 0) {
