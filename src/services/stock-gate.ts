@@ -13,6 +13,13 @@
  * or a stock change made elsewhere meanwhile, stay correct. Measured with
  * PostgreSQL alone: 200 checkouts of the last 10 units take about 250 ms when
  * all of them reach the row lock, about 45 ms when the losers never do.
+ * Through the app (`npm run bench -- --ablate stock-gate`, 100k products):
+ * the sale's p99 is 324 ms without it, 158 ms with it.
+ *
+ * With several instances each one gates its own crowd: still correct (the
+ * database decides), and each instance's losers still never queue on the
+ * row lock for units its own admitted checkouts hold; those of other
+ * instances they may (issue #18 measures it behind nginx).
  */
 
 /** A line to admit: `quantity` units of `product_id`, of which `available` were in stock when last looked at. */
