@@ -269,10 +269,12 @@ SELECT u.user_id, line.product_id, line.quantity, line.name, line.available
 );
 
 /** The cart of `userId` as it stands (PRECHECK), without locking anything. */
-const precheck = (userId: number): Promise<SeenLine[]> =>
-  queryRows<SeenLine & { user_id: number }>(PRECHECK, [[userId]]).then((rows) =>
-    rows.map(({ user_id: _userId, ...line }) => line),
-  );
+const precheck = roundBatch(async (userIds: number[]): Promise<SeenLine[][]> => {
+  const rows = await queryRows<SeenLine & { user_id: number }>(PRECHECK, [[...new Set(userIds)]]);
+  const carts = new Map<number, SeenLine[]>(userIds.map((id) => [id, []]));
+  for (const { user_id, ...line } of rows) carts.get(user_id)!.push(line);
+  return userIds.map((id) => carts.get(id)!);
+});
 
 function refuse(lines: readonly SeenLine[]): never {
   if (lines.length === 0) {
