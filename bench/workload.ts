@@ -86,7 +86,9 @@ export async function readShop(db: pg.Client): Promise<Shop> {
       ORDER BY u.id LIMIT 40`,
   );
   const { rows: reviewed } = await db.query<{ product_id: number }>(
-    'SELECT DISTINCT product_id FROM reviews WHERE visible LIMIT 500',
+    // Reviews of products still listed: an archived product's reviews are a 404, as its page is.
+    `SELECT DISTINCT r.product_id FROM reviews r JOIN products p ON p.id = r.product_id
+      WHERE r.visible AND NOT p.archived LIMIT 500`,
   );
   return {
     productIds: sample.map((row) => row.id),
