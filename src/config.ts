@@ -138,6 +138,10 @@ const envSchema = z.object({
   MAX_UNITS_PER_ORDER: int(1, 100_000).default(200),
   JOBS_ENABLED: flag.default(true),
   FAST_PATHS_OFF: fastPathList.default([]),
+  CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD')
+    .default('USD'),
   ADMIN_JS_TMP_DIR: z.string().min(1).default('.adminjs'),
   ADMIN_JS_SKIP_BUNDLE: flag.optional(),
 });
@@ -231,6 +235,8 @@ export interface Config {
   /** Which hand-made fast paths are on (all unless FAST_PATHS_OFF names them). */
   fastPaths: Record<FastPath, boolean>;
   admin: {
+    /** ISO 4217 code the panel shows money in (prices are stored without one). */
+    currency: string;
     /** Where AdminJS keeps the panel's component bundle (AdminJS reads the variable itself too). */
     bundleDir: string;
     /** Serve the bundle made at build time instead of bundling at start (production images set it). */
@@ -347,7 +353,7 @@ export function loadConfig(source: Record<string, string | undefined>, defaults:
       FastPath,
       boolean
     >,
-    admin: { bundleDir: env.ADMIN_JS_TMP_DIR, skipBundle: env.ADMIN_JS_SKIP_BUNDLE ?? false },
+    admin: { currency: env.CURRENCY, bundleDir: env.ADMIN_JS_TMP_DIR, skipBundle: env.ADMIN_JS_SKIP_BUNDLE ?? false },
   };
 }
 

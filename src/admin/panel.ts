@@ -8,10 +8,9 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import AdminJSExpress from '@adminjs/express';
 import { Database } from '@adminjs/sequelize';
-import AdminJS, { ComponentLoader } from 'adminjs';
+import AdminJS from 'adminjs';
 import { RedisStore } from 'connect-redis';
 import express, { type RequestHandler, type Router } from 'express';
 import session from 'express-session';
@@ -21,8 +20,9 @@ import { key, redis } from '../redis.js';
 import { dashboard } from '../services/dashboard-service.js';
 import { authenticateStaff } from '../services/staff-auth-service.js';
 import { AuditedResource } from './audited-resource.js';
+import { component, componentLoader } from './components.js';
 import { panelBodies } from './form-bodies.js';
-import { resources } from './resources.js';
+import { resourceTranslations, resources } from './resources/index.js';
 
 AdminJS.registerAdapter({ Database, Resource: AuditedResource });
 
@@ -32,15 +32,6 @@ export const ADMIN_COOKIE_NAME = 'emporium.admin.sid';
 export const ADMIN_SESSION_PREFIX = key('admin-session', '');
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 
-const componentLoader = new ComponentLoader();
-const component = (name: string) =>
-  componentLoader.add(name, fileURLToPath(new URL(`./components/${name}.jsx`, import.meta.url)));
-const components = {
-  Dashboard: component('Dashboard'),
-  OrderItems: component('OrderItems'),
-  ConfirmAction: component('ConfirmAction'),
-};
-
 /** The AdminJS instance: resources, dashboard, branding and paths (also used by the build-time bundler). */
 export function createAdmin(): AdminJS {
   return new AdminJS({
@@ -48,14 +39,14 @@ export function createAdmin(): AdminJS {
     loginPath: '/admin/login',
     logoutPath: '/admin/logout',
     componentLoader,
-    resources: resources(components),
-    dashboard: { component: components.Dashboard, handler: dashboard },
+    resources: resources(),
+    dashboard: { component: component('Dashboard'), handler: dashboard },
     branding: { companyName: 'Emporium', withMadeWithLove: false, logo: false },
     locale: {
       language: 'en',
       translations: {
         en: {
-          actions: { hide: 'Hide', unhide: 'Show again', ship: 'Ship', complete: 'Complete', cancel: 'Cancel order' },
+          resources: resourceTranslations(),
           components: {
             Login: { welcomeHeader: 'Emporium staff', welcomeMessage: 'Sign in with your staff e-mail and password.' },
           },

@@ -40,3 +40,4 @@ export { AdminLog, Cart, Category, Order, OrderItem, Product, Review, User };
 export type { CancelReason, OrderStatus } from './order.js';
 export type { UserRole } from './user.js';
 export { ORDER_STATUSES } from './order.js';
+export { USER_ROLES } from './user.js';

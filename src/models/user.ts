@@ -19,6 +19,9 @@ const { normalizeAccountName } = createRequire(import.meta.url)('../../db/accoun
 /** Who a user is to the shop: a shopper, or staff with access to the admin panel. */
 export type UserRole = 'customer' | 'admin';
 
+/** Every role. */
+export const USER_ROLES = ['customer', 'admin'] as const satisfies readonly UserRole[];
+
 /** A shopper or staff account. `passwordHash` is a bcrypt hash and never leaves the server. */
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
   declare id: CreationOptional<number>;
@@ -66,7 +69,7 @@ User.init(
       type: DataTypes.STRING(16),
       allowNull: false,
       defaultValue: 'customer',
-      validate: { isIn: [['customer', 'admin']] },
+      validate: { isIn: [[...USER_ROLES]] },
     },
     is_active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
     ...timestampColumns,

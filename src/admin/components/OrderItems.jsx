@@ -1,5 +1,5 @@
 // Shows an order's lines (snapshotted name, unit price, quantity, subtotal) on
-// the order's page. The lines come in the record's params (see resources.ts).
+// the order's page. The lines come in the record's params (see resources/orders.ts).
 import React from 'react';
 import { Box, Label, Table, TableBody, TableCell, TableHead, TableRow } from '@adminjs/design-system';
 import { flat } from 'adminjs';

@@ -1,0 +1,28 @@
+// An amount of money in the shop's currency (the property's custom.currency,
+// from CURRENCY), formatted for the browser's locale and never wrapped: a
+// "13.50" column must not break into "13.5 / 0" on a narrow screen.
+import React from 'react';
+import { Text } from '@adminjs/design-system';
+
+/** The formatted amount, or the raw value when it is not a number. */
+export const formatMoney = (value, currency) => {
+  if (value === undefined || value === null || value === '') return '';
+  const number = Number(value);
+  if (!Number.isFinite(number)) return String(value);
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency || 'USD' }).format(number);
+  } catch {
+    return `${number.toFixed(2)} ${currency || ''}`.trim();
+  }
+};
+
+const Money = ({ record, property }) => {
+  const value = record?.params?.[property.path];
+  return (
+    <Text as="span" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }} data-testid="money">
+      {formatMoney(value, property.custom?.currency)}
+    </Text>
+  );
+};
+
+export default Money;
