@@ -1,8 +1,15 @@
 'use strict';
 /**
  * The first staff account, from ADMIN_EMAIL / ADMIN_PASSWORD. Does nothing if
- * a user with that email already exists (it never resets a password); stops
- * if another account's e-mail merely looks like it.
+ * a user with that email already exists, whatever its role, state or
+ * password: it never resets a password, re-activates or promotes anyone (an
+ * account that lost its admin access is given it back on purpose, with
+ * `npm run staff -- promote <email>`: docs/OPERATIONS.md). Stops if another
+ * account's e-mail merely looks like it.
+ *
+ * Undoing it deletes that admin only if he never acted (no admin_logs rows)
+ * and is not the last active admin (PostgreSQL would refuse that anyway:
+ * migration 20261203000050); otherwise he stays.
  */
 const { required, seedPassword, hash } = require('../db/seed-helpers.cjs');
 const { normalizeAccountName } = require('../db/account-names.cjs');
@@ -37,7 +44,9 @@ module.exports = {
     const email = adminEmail();
     await queryInterface.sequelize.query(
       `DELETE FROM users WHERE lower(email) = lower(:email) AND role = 'admin'
-         AND NOT EXISTS (SELECT 1 FROM admin_logs WHERE admin_id = users.id)`,
+         AND NOT EXISTS (SELECT 1 FROM admin_logs WHERE admin_id = users.id)
+         AND (NOT is_active OR EXISTS (
+           SELECT 1 FROM users other WHERE other.id <> users.id AND other.role = 'admin' AND other.is_active))`,
       { replacements: { email } },
     );
   },

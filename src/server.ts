@@ -1,11 +1,13 @@
 /**
- * Process entry: connect, start the background worker (jobs/), listen, and
- * shut down gracefully on SIGTERM/SIGINT (stop accepting, let in-flight
- * requests and the running job finish, close PostgreSQL and Redis, exit 0;
- * exit 1 if draining outlasts SHUTDOWN_TIMEOUT_MS).
+ * Process entry: connect, start the background worker (jobs/), listen, load
+ * the staff panel in the background, and shut down gracefully on
+ * SIGTERM/SIGINT (stop accepting, let in-flight requests and the running job
+ * finish, close PostgreSQL and Redis, exit 0; exit 1 if draining outlasts
+ * SHUTDOWN_TIMEOUT_MS).
  */
 import { type Server, createServer } from 'node:http';
 import { Server as NetServer } from 'node:net';
+import { startAdminPanel } from './admin/index.js';
 import { createRequestListener } from './app.js';
 import { config } from './config.js';
 import { sequelize } from './db.js';
@@ -74,6 +76,8 @@ function main(): void {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     logger.info({ port, env: config.env }, `listening on http://${config.http.host}:${port}`);
+    // After listening, so /ready and the API answer while it loads (admin/index.ts).
+    void startAdminPanel();
   });
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'server failed');

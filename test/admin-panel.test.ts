@@ -43,6 +43,8 @@ describe('sessions', () => {
 
   it('ends the session of an admin who was deactivated or demoted since logging in', async () => {
     const { agent, admin } = await staffSession(ctx.app);
+    // Another active admin remains: the last one cannot be deactivated (test/last-admin.test.ts).
+    await createUser({ username: 'deputy', role: 'admin' });
     await agent.get(api('products/actions/list')).expect(200);
     await User.update({ is_active: false }, { where: { id: admin.id } });
     const res = await agent.get(api('products/actions/list')).expect(302);

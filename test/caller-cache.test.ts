@@ -154,6 +154,8 @@ describe('changes through the models show at once', () => {
   it('a demotion shows at once in the role scopes', async () => {
     const asRequest = (token: string) => ({ headers: { authorization: bearer(token) } }) as Request;
     const { user, tokens } = await userWithTokens(ctx.app, { role: 'admin' });
+    // Another active admin remains: the last one cannot be demoted (test/last-admin.test.ts).
+    await createUser({ role: 'admin' });
     await expect(authenticate(asRequest(tokens.access_token), ['admin'])).resolves.toMatchObject({ role: 'admin' });
     await user.update({ role: 'customer' });
     await expect(authenticate(asRequest(tokens.access_token), ['admin'])).rejects.toMatchObject({ status: 403 });

@@ -1,14 +1,15 @@
 /**
  * The staff dashboard's figures: each order on its own UTC day, right across
- * midnight; revenue from sold orders only; today's numbers; low stock and
- * recent activity; and the panel's own endpoint.
+ * midnight; revenue from sold orders only; today's numbers; low stock (and
+ * how many in all, with the link to them) and recent activity in words; and
+ * the panel's own endpoint.
  */
 import { describe, expect, it } from 'vitest';
 import { sequelize } from '../src/db.js';
-import { CHART_DAYS, LOW_STOCK, dashboardAt } from '../src/services/dashboard-service.js';
-import { staffSession } from './support/admin.js';
+import { CHART_DAYS, LOW_STOCK, LOW_STOCK_SHOWN, dashboardAt } from '../src/services/dashboard-service.js';
+import { form, staffSession } from './support/admin.js';
 import { useTestApp } from './support/context.js';
-import { createCategory, createProduct } from './support/factories.js';
+import { createCategory, createProduct, createUser } from './support/factories.js';
 
 const ctx = useTestApp();
 
@@ -72,10 +73,60 @@ describe('the dashboard', () => {
     await createProduct(category.id, { name: 'Few', stock: LOW_STOCK });
     await createProduct(category.id, { name: 'None', stock: 0 });
     await createProduct(category.id, { name: 'Gone', stock: 0, archived: true });
-    const { low_stock } = await dashboardAt(NOW);
+    const { low_stock, low_stock_total } = await dashboardAt(NOW);
     expect(low_stock.map((product) => [product.name, product.stock])).toEqual([
       ['None', 0],
       ['Few', LOW_STOCK],
+    ]);
+    expect(low_stock_total).toBe(2);
+  });
+
+  it('says how many products are low in all, and links to the filtered list of all of them', async () => {
+    const category = await createCategory();
+    for (let n = 0; n < LOW_STOCK_SHOWN + 9; n += 1) await createProduct(category.id, { stock: n % (LOW_STOCK + 1) });
+    await createProduct(category.id, { stock: LOW_STOCK + 1 });
+    await createProduct(category.id, { stock: 0, archived: true });
+    const { low_stock, low_stock_total, low_stock_href } = await dashboardAt(NOW);
+    expect(low_stock).toHaveLength(LOW_STOCK_SHOWN);
+    expect(low_stock_total).toBe(LOW_STOCK_SHOWN + 9);
+    expect(low_stock_href).toBe(
+      `/admin/resources/products?filters.stock~~to=${LOW_STOCK}&filters.archived=false&sortBy=stock&direction=asc`,
+    );
+  });
+
+  it("shows the latest activity in words: who did what to which record, and the system's own changes", async () => {
+    const { agent, admin } = await staffSession(ctx.app);
+    const category = await createCategory();
+    const lamp = await createProduct(category.id, { name: 'Desk Lamp', price: '12.50', stock: 7 });
+    await agent
+      .post(`/admin/api/resources/products/records/${lamp.id}/edit`)
+      .type('form')
+      .send(form({ name: 'Desk Lamp', price: '14.99', stock: 3, category_id: category.id }))
+      .expect(200);
+    const shopper = await createUser();
+    await order(shopper.id, '2026-12-01T10:00:00Z', 'pending', '5.00');
+    await sequelize.query(
+      `INSERT INTO admin_logs (admin_id, action, target_type, target_id, details)
+       VALUES (NULL, 'expire', 'orders', '1', $1)`,
+      { bind: [JSON.stringify({ changes: { status: { old: 'pending', new: 'cancelled' } }, reason: 'not paid' })] },
+    );
+    const { recent_activity } = await dashboardAt(NOW);
+    expect(recent_activity).toMatchObject([
+      {
+        admin: 'System',
+        action: 'expire',
+        line: 'System expired Order #1: status pending → cancelled (not paid)',
+        target_label: 'Order #1',
+        target_href: '/admin/resources/orders/records/1/show',
+      },
+      {
+        admin: admin.username,
+        action: 'edit',
+        summary: 'price 12.50 → 14.99, stock 7 → 3',
+        line: `${admin.username} edited product Desk Lamp: price 12.50 → 14.99, stock 7 → 3`,
+        target_label: 'Desk Lamp',
+        target_href: `/admin/resources/products/records/${lamp.id}/show`,
+      },
     ]);
   });
 
@@ -86,5 +137,6 @@ describe('the dashboard', () => {
     expect(res.body.days).toHaveLength(CHART_DAYS);
     expect(res.body.days.at(-1).day).toBe(new Date().toISOString().slice(0, 10));
     expect(res.body.today).toMatchObject({ orders: 1, revenue: '12.50' });
+    expect(res.body.currency).toMatch(/^[A-Z]{3}$/);
   });
 });

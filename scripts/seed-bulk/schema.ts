@@ -23,6 +23,8 @@ interface Dropped {
   create: string;
   comment: string | null;
   kind: 'index' | 'constraint';
+  /** An index's own statistics targets (ALTER INDEX … SET STATISTICS …; pg_get_indexdef leaves them out), or null. */
+  statistics?: string | null;
 }
 
 /** What strip() took off, in the order restore() must put it back. */
@@ -53,7 +55,10 @@ export async function strip(client: pg.Client, tables: string[]): Promise<Stripp
   );
   const { rows: indexes } = await client.query<Omit<Dropped, 'kind'>>(
     `SELECT i.indexrelid::regclass::text AS name, i.indrelid::regclass::text AS table,
-            pg_get_indexdef(i.indexrelid) AS create, obj_description(i.indexrelid, 'pg_class') AS comment
+            pg_get_indexdef(i.indexrelid) AS create, obj_description(i.indexrelid, 'pg_class') AS comment,
+            (SELECT string_agg(format('ALTER INDEX %s ALTER COLUMN %s SET STATISTICS %s',
+                                      i.indexrelid::regclass, a.attnum, a.attstattarget), '; ')
+               FROM pg_attribute a WHERE a.attrelid = i.indexrelid AND a.attstattarget > 0) AS statistics
        FROM pg_index i
       WHERE i.indrelid = ANY($1::regclass[]) AND NOT i.indisprimary AND NOT ${keptByForeignKey}
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
@@ -88,6 +93,7 @@ export async function restore(
   for (const item of stripped) {
     const started = performance.now();
     await client.query(item.create);
+    if (item.statistics) await client.query(item.statistics);
     if (item.comment !== null) {
       const target = item.kind === 'index' ? `INDEX ${item.name}` : `CONSTRAINT ${ident(item.name)} ON ${item.table}`;
       await client.query(`COMMENT ON ${target} IS ${client.escapeLiteral(item.comment)}`);

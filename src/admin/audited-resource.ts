@@ -2,25 +2,19 @@
  * The AdminJS resource adapter for our Sequelize models, with an audit trail:
  * every create, edit and delete made in the panel runs in one transaction
  * together with its admin_logs row (with the changed fields' old and new
- * values), so a change is never saved without its log row. Per-table rules
- * (archive instead of delete, hash a typed password, invalidate caches) come
- * from policies.ts.
+ * values), so a change is never saved without its log row. Each write is a
+ * call of the table's service (policies.ts says which), the same functions
+ * and rules as the API's; refusals come back as the rules' words, beside
+ * their fields.
  */
 import { Resource } from '@adminjs/sequelize';
 import { type ActionContext, BaseRecord, type Filter, ValidationError, flat } from 'adminjs';
-import {
-  BaseError,
-  ForeignKeyConstraintError,
-  type Model,
-  type ModelStatic,
-  type Transaction,
-  UniqueConstraintError,
-  ValidationError as ModelValidationError,
-} from 'sequelize';
+import type { Model, ModelStatic, Transaction } from 'sequelize';
 import { sequelize } from '../db.js';
 import { logger } from '../logger.js';
 import { changesBetween, recordAdminAction } from '../services/audit-service.js';
 import { type CustomFilter, type ListQuery, listCount, listWhere } from './list-query.js';
+import { toPanelError } from './panel-errors.js';
 import { type Change, type Row, policyFor } from './policies.js';
 
 /** Columns no form may set, whatever it posts. */
@@ -43,35 +37,31 @@ function adminIdOf(context?: ActionContext): number {
   return adminId;
 }
 
-/** Turns database refusals into AdminJS validation errors the panel shows next to the field or as a notice. */
-function toPanelError(error: unknown): unknown {
-  if (error instanceof ValidationError) return error;
-  if (error instanceof UniqueConstraintError || error instanceof ModelValidationError) {
-    const fields = Object.fromEntries(
-      error.errors.map((item) => [
-        item.path ?? 'base',
-        { message: item.message, type: item.validatorKey ?? 'invalid' },
-      ]),
-    );
-    return new ValidationError(fields);
-  }
-  if (error instanceof ForeignKeyConstraintError) {
-    return new ValidationError(
-      {},
-      { message: 'Other records still refer to this one, so it cannot be removed or changed this way.' },
-    );
-  }
-  if (error instanceof BaseError) {
-    const parent = (error as { parent?: { code?: string; constraint?: string } }).parent;
-    if (parent?.code === '23514') {
-      return new ValidationError(
-        {},
-        { message: `The database refused the value (${parent.constraint ?? 'check constraint'}).` },
-      );
-    }
-  }
-  return error;
+/** What a panel delete did, per record: the request's `context` carries it to the action's notice. */
+export interface Removals {
+  deleted: number;
+  archived: number;
 }
+
+const REMOVALS = Symbol('removals');
+
+/** How many records the delete or bulk delete of this request deleted and archived (undefined before one ran). */
+export const removalsOf = (context: ActionContext): Removals | undefined =>
+  (context as ActionContext & { [REMOVALS]?: Removals })[REMOVALS];
+
+/** Remembers a delete's outcome on the request's context, for its notice. */
+function noteRemovals(context: ActionContext | undefined, changes: Change[]): void {
+  if (!context) return;
+  const archived = changes.filter((change) => change.action === 'archive').length;
+  (context as ActionContext & { [REMOVALS]?: Removals })[REMOVALS] = {
+    archived,
+    deleted: changes.length - archived,
+  };
+}
+
+/** Refusal of a write the table's service does not offer to the panel. */
+const notWritable = (): ValidationError =>
+  new ValidationError({}, { message: 'These records are kept by the shop itself and cannot be changed here.' });
 
 /** A Sequelize resource whose writes are transactional and audited, and whose lists stay fast on big tables. */
 export class AuditedResource extends Resource {
@@ -97,7 +87,10 @@ export class AuditedResource extends Resource {
     return values;
   }
 
-  /** Runs `work` and its audit row in one transaction, then the policy's after-commit step. */
+  /**
+   * Runs `work` (a call of the table's service) and its audit row in one
+   * transaction, then the policy's after-commit step.
+   */
   private async audited(
     context: ActionContext | undefined,
     work: (transaction: Transaction) => Promise<Change>,
@@ -107,7 +100,6 @@ export class AuditedResource extends Resource {
     const policy = policyFor(this.name());
     const run = async (t: Transaction): Promise<Change> => {
       const change = await work(t);
-      await policy.afterWrite?.(change, t);
       const changes = changesBetween(change.before, change.after);
       await recordAdminAction(
         { adminId, action: change.action, targetType: this.name(), targetId: change.id, changes },
@@ -119,7 +111,7 @@ export class AuditedResource extends Resource {
     try {
       change = transaction ? await run(transaction) : await sequelize.transaction(run);
     } catch (error) {
-      throw toPanelError(policy.explain?.(error) ?? error);
+      throw toPanelError(policy.explain?.(error) ?? error, policy.formNames);
     }
     if (!transaction) await this.afterCommit([change]);
     return change;
@@ -134,9 +126,6 @@ export class AuditedResource extends Resource {
       logger.warn({ err: error, resource: this.name() }, 'after-commit step failed');
     }
   }
-
-  // A copy: `get({ plain: true })` alone returns the live dataValues, which an update then changes.
-  private plain = (instance: Model): Row => ({ ...(instance.get({ plain: true }) as Row) });
 
   /** A row as the panel may see it: through the model's toJSON (users drop their password hash). */
   private serialised = (row: Row): Row => this.model.build(row, { isNewRecord: false, raw: true }).toJSON();
@@ -157,7 +146,8 @@ export class AuditedResource extends Resource {
    * number filter that is not a finite number matches nothing, sorting is
    * by a real column (then by the primary key, so that pages never overlap
    * when many rows share a sort value), paging is clamped. Text filters
-   * are case-insensitive substring matches (list-query.ts).
+   * are case- and accent-insensitive substring matches, number and date
+   * filters may be from/to ranges (list-query.ts).
    */
   override async find(
     filter: Filter,
@@ -205,59 +195,51 @@ export class AuditedResource extends Resource {
     });
   }
 
-  /** Creates a record (audited as "create"). */
+  /** Creates a record through its service (audited as "create"). */
   override async create(params: Record<string, unknown>, context?: ActionContext): Promise<Row> {
+    const { create } = policyFor(this.name());
+    if (!create) throw notWritable();
     const change = await this.audited(context, async (transaction) => {
-      const values = this.formValues(params);
-      const prepared = (await policyFor(this.name()).prepare?.(values, null)) ?? values;
-      const instance = await this.model.create(prepared, { transaction });
-      const after = this.plain(instance);
-      return { action: 'create', id: String(after.id), before: null, after };
+      const { after } = await create(this.formValues(params), transaction);
+      return { action: 'create', id: String(after!.id), before: null, after };
     });
     return this.serialised(change.after!);
   }
 
-  /** Updates a record (audited as "edit", with each changed field's old and new value). */
+  /** Updates a record through its service (audited as "edit", with each changed field's old and new value). */
   override async update(id: string | number, params: Record<string, unknown>, context?: ActionContext): Promise<Row> {
+    const { update } = policyFor(this.name());
+    if (!update) throw notWritable();
+    if (!isRowId(id)) throw new ValidationError({}, { message: `Record ${String(id)} does not exist.` });
     const change = await this.audited(context, async (transaction) => {
-      const instance = isRowId(id)
-        ? await this.model.findByPk(Number(id), { transaction, lock: transaction.LOCK.UPDATE })
-        : null;
-      if (!instance) throw new ValidationError({}, { message: `Record ${String(id)} does not exist.` });
-      const before = this.plain(instance);
-      const values = this.formValues(params);
-      const prepared = (await policyFor(this.name()).prepare?.(values, before)) ?? values;
-      await instance.update(prepared, { transaction });
-      // Re-read, so the log compares stored values, not the form's strings.
-      await instance.reload({ transaction });
-      return { action: 'edit', id: String(id), before, after: this.plain(instance) };
+      const { before, after } = await update(Number(id), this.formValues(params), transaction);
+      return { action: 'edit', id: String(id), before, after };
     });
     return this.serialised(change.after!);
   }
 
-  /** Deletes (or, where the policy says so, archives) one record in `transaction`. */
+  /** Deletes (or, where the service says so, archives) one record in `transaction`. */
   private async removeOne(id: string | number, action: string, transaction: Transaction): Promise<Change> {
-    const instance = isRowId(id)
-      ? await this.model.findByPk(Number(id), { transaction, lock: transaction.LOCK.UPDATE })
-      : null;
-    if (!instance) throw new ValidationError({}, { message: `Record ${String(id)} does not exist.` });
-    const before = this.plain(instance);
-    const kept = await policyFor(this.name()).softDelete?.(before, transaction);
-    if (kept) return { action: 'archive', id: String(id), before, after: kept };
-    await instance.destroy({ transaction });
-    return { action, id: String(id), before, after: null };
+    const { remove } = policyFor(this.name());
+    if (!remove) throw notWritable();
+    if (!isRowId(id)) throw new ValidationError({}, { message: `Record ${String(id)} does not exist.` });
+    const { before, after, archived } = await remove(Number(id), transaction);
+    return archived
+      ? { action: 'archive', id: String(id), before, after }
+      : { action, id: String(id), before, after: null };
   }
 
-  /** Deletes a record (audited as "delete", or "archive" when the policy keeps it). */
+  /** Deletes a record (audited as "delete", or "archive" when the service keeps it). */
   override async delete(id: string | number, context?: ActionContext): Promise<void> {
-    await this.audited(context, (transaction) => this.removeOne(id, 'delete', transaction));
+    const change = await this.audited(context, (transaction) => this.removeOne(id, 'delete', transaction));
+    noteRemovals(context, [change]);
   }
 
   /**
    * Deletes several records all-or-nothing: one transaction, one audit row
-   * per record (action "bulkDelete", or "archive").
+   * per record (action "bulkDelete", or "archive"). Returns what became of each.
    */
-  async deleteMany(ids: (string | number)[], context: ActionContext): Promise<void> {
+  async deleteMany(ids: (string | number)[], context: ActionContext): Promise<Change[]> {
     let changes: Change[];
     try {
       changes = await sequelize.transaction(async (transaction) => {
@@ -270,6 +252,8 @@ export class AuditedResource extends Resource {
     } catch (error) {
       throw toPanelError(error);
     }
+    noteRemovals(context, changes);
     await this.afterCommit(changes);
+    return changes;
   }
 }

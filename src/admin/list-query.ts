@@ -2,11 +2,18 @@
  * How the panel's list pages query a table of any size (AuditedResource's
  * `find` and `count`):
  *
- * - a text filter matches anywhere in the value, in any case (ILIKE, which
- *   the trigram indexes of migration 20261202000030 serve); a property with a
- *   fixed list of values (an order's status) matches exactly, so that its
- *   b-tree index serves it; other filters (numbers, dates, booleans, ids)
- *   are the adapter's own;
+ * - a text filter matches anywhere in the value, in any case and with or
+ *   without accents ("lamp", "LAMP" and "lámp" find "Desk Lamp" and
+ *   "Lámpara"): `f_unaccent(column) ILIKE f_unaccent('%text%')`, which the
+ *   trigram indexes on f_unaccent(column) of migration 20261203000040 serve;
+ *   a property with a fixed list of values (an order's status) matches
+ *   exactly, so that its b-tree index serves it;
+ * - a number or date filter may be a range, `filters.price~~from=10&
+ *   filters.price~~to=20` (the shape AdminJS's own date filter sends), either
+ *   bound optional; a bound that is not a number (for a date property, not
+ *   a date) matches nothing, and a "to" that is a plain day includes that
+ *   whole day;
+ * - other filters (a single number, booleans, ids) are the adapter's own;
  * - a resource may add filters of its own making (the orders list's
  *   customer search);
  * - the count under a list is exact up to EXACT_COUNT_UP_TO rows and the
@@ -14,7 +21,8 @@
  */
 import { convertFilter } from '@adminjs/sequelize';
 import type { Filter } from 'adminjs';
-import { type Model, type ModelStatic, Op, QueryTypes, type WhereOptions, col, fn, literal, where } from 'sequelize';
+import { type Model, type ModelStatic, Op, QueryTypes, type WhereOptions, literal } from 'sequelize';
+import { sequelize } from '../db.js';
 
 /**
  * Lists count their rows exactly up to here. An exact count of a broad
@@ -51,11 +59,76 @@ export const containing = (text: string): string => `%${text.replace(/[\\%_]/g, 
  */
 export const trigramSearchable = (text: string): boolean => /[\p{L}\p{N}]{3}/u.test(text);
 
-/** `column ILIKE '%text%'`, through the trigram index when it can serve it. */
-function textMatch(column: string, text: string): WhereOptions {
-  const pattern = containing(text);
-  if (trigramSearchable(text)) return { [column]: { [Op.iLike]: pattern } };
-  return where(fn('concat', col(column)), Op.iLike, pattern);
+/**
+ * SQL that is true when the column (`column`: its quoted name, as SQL)
+ * contains `text` in any case and with or without accents. It is the
+ * expression the trigram indexes on `f_unaccent(column)` serve when they can
+ * (see trigramSearchable); for a shorter text the column is wrapped in
+ * concat(), which no index matches.
+ */
+export function containsText(column: string, text: string): string {
+  const subject = trigramSearchable(text) ? column : `concat(${column})`;
+  return `f_unaccent(${subject}) ILIKE f_unaccent(${sequelize.escape(containing(text))})`;
+}
+
+/** `column` contains `text` (containsText), as a Sequelize condition. */
+const textMatch = (column: string, text: string): WhereOptions =>
+  literal(containsText(sequelize.getQueryInterface().quoteIdentifier(column), text));
+
+/** Property types whose filter may be a from/to range, and how a bound of each is read. */
+const RANGE_BOUNDS: Record<string, (bound: string) => string | number | undefined> = {
+  number: numberBound,
+  float: numberBound,
+  currency: numberBound,
+  date: dateBound,
+  datetime: dateBound,
+};
+
+/** A number as typed ("10", "9.99", "-1"), or undefined (also for "1e3" and numbers beyond a double). */
+function numberBound(bound: string): number | undefined {
+  const number = /^\s*-?\d+(\.\d+)?\s*$/.test(bound) ? Number(bound) : NaN;
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/**
+ * A date (`2026-12-01`) or date-time (`2026-12-01T12:00:00.000Z`) as typed,
+ * or undefined when it is not one PostgreSQL takes: a day that does not
+ * exist (2026-02-30, which JavaScript would roll over to March), year 0.
+ */
+function dateBound(bound: string): string | undefined {
+  const text = bound.trim();
+  const match = /^(\d{4}-\d{2}-\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/.exec(text);
+  if (!match || match[1]!.startsWith('0000') || Number.isNaN(Date.parse(text))) return undefined;
+  const day = match[1]!;
+  return new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day ? text : undefined;
+}
+
+/** The day after a plain `YYYY-MM-DD` date, so that a range "to" that day includes all of it. */
+function dayAfter(date: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
+}
+
+/**
+ * `{ from, to }` as a condition on `column` (null: no bound given,
+ * undefined: a bound that is not a value of the type, so no row matches).
+ */
+function rangeMatch(column: string, type: string, range: Record<string, unknown>): WhereOptions | null | undefined {
+  const read = RANGE_BOUNDS[type]!;
+  const condition: Record<symbol, string | number> = {};
+  for (const side of ['from', 'to'] as const) {
+    const raw = range[side];
+    if (raw === undefined || raw === '') continue;
+    const bound = typeof raw === 'string' ? read(raw) : undefined;
+    if (bound === undefined) return undefined;
+    const nextDay = side === 'to' && typeof bound === 'string' ? dayAfter(bound) : undefined;
+    if (side === 'from') condition[Op.gte] = bound;
+    else if (nextDay) condition[Op.lt] = nextDay;
+    else condition[Op.lte] = bound;
+  }
+  return Object.getOwnPropertySymbols(condition).length === 0 ? null : { [column]: condition };
 }
 
 /** What `listWhere` needs to know about the resource. */
@@ -83,8 +156,9 @@ export interface ListQuery {
 
 /**
  * The SQL of a list page's filter; undefined when it can match no row (a
- * number filter that is not a number). Filters on properties the resource
- * does not have are dropped, as are empty custom ones.
+ * number filter or a range bound that is not a number or a date, a range
+ * on a property that has none). Filters on properties the resource does
+ * not have are dropped, as are empty custom ones and empty ranges.
  */
 export function listWhere(filter: Filter | undefined, rules: ListFilterRules): ListQuery | undefined {
   if (!filter) return { where: {}, estimable: true };
@@ -102,6 +176,14 @@ export function listWhere(filter: Filter | undefined, rules: ListFilterRules): L
     }
     if (!item.property) continue;
     const type = item.property.type();
+    if (item.value !== null && typeof item.value === 'object' && !Array.isArray(item.value)) {
+      // A range (`path~~from`, `path~~to`); the adapter would drop it (numbers) or pass it on as a value.
+      if (!Object.hasOwn(RANGE_BOUNDS, type) || path !== item.property.path()) return undefined;
+      const range = rangeMatch(item.property.path(), type, item.value);
+      if (range === undefined) return undefined;
+      if (range) own.push(range);
+      continue;
+    }
     const numeric = ['number', 'float', 'reference', 'id'].includes(type);
     if (numeric && typeof item.value === 'string' && !Number.isFinite(Number(item.value))) return undefined;
     // Only a filter on the property itself (not on an array element such as `tags.0`).

@@ -3,8 +3,8 @@
  * active admins (session id regenerated at login, failed logins rate
  * limited like the API's), sessions in Redis, and a per-request check that
  * the signed-in account is still an active admin. This module is heavy to
- * import (AdminJS parses ~2 s of code), so the app loads it lazily
- * (admin/index.ts).
+ * import (AdminJS parses ~2 s of code), so the server loads it in the
+ * background after it listens (admin/index.ts).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,10 @@ import { authenticateStaff } from '../services/staff-auth-service.js';
 import { AuditedResource } from './audited-resource.js';
 import { component, componentLoader } from './components.js';
 import { panelBodies } from './form-bodies.js';
+import { frontendAssets } from './frontend-assets.js';
 import { resourceTranslations, resources } from './resources/index.js';
+import { panelWords } from './words.js';
+import { sessionsOrUnavailable, unavailableWhileStoreDown } from './unavailable.js';
 
 AdminJS.registerAdapter({ Database, Resource: AuditedResource });
 
@@ -46,7 +49,7 @@ export function createAdmin(): AdminJS {
       language: 'en',
       translations: {
         en: {
-          resources: resourceTranslations(),
+          ...panelWords(resourceTranslations()),
           components: {
             Login: { welcomeHeader: 'Emporium staff', welcomeMessage: 'Sign in with your staff e-mail and password.' },
           },
@@ -86,12 +89,15 @@ const stillStaff: RequestHandler = (req, res, next) => {
   }, next);
 };
 
-/** Builds the authenticated /admin router. */
-export function buildAdminRouter(): Router {
-  // Outside production AdminJS bundles the components on first request, but reuses any bundle
-  // it finds: drop one left by a production build so edits to the components always show.
+/**
+ * Builds the authenticated /admin router for `admin` (a new panel by
+ * default). Static assets come first and need no session; while Redis (the
+ * sessions store) is down everything else is the 503 page of unavailable.ts.
+ */
+export function buildAdminRouter(admin: AdminJS = createAdmin()): Router {
+  // Outside production the panel's load builds the components bundle (admin/index.ts), but
+  // AdminJS reuses any bundle it finds: drop one left by a production build so edits always show.
   if (!config.isProduction) rmSync(join(config.admin.bundleDir, 'bundle.js'), { force: true });
-  const admin = createAdmin();
   const sessionOptions: session.SessionOptions = {
     store: new RedisStore({ client: redis, prefix: ADMIN_SESSION_PREFIX }),
     name: ADMIN_COOKIE_NAME,
@@ -112,17 +118,19 @@ export function buildAdminRouter(): Router {
   // refused) by ours too, before AdminJS's formidable could write any to disk (form-bodies.ts).
   const router = express.Router();
   router.use(
-    session(sessionOptions),
+    frontendAssets(admin),
+    sessionsOrUnavailable(session(sessionOptions)),
     stillStaff,
     panelBodies({
       isStaff: (req) => req.session?.adminUser !== undefined,
       loginPath: admin.options.loginPath.slice(admin.options.rootPath.length),
     }),
   );
-  return AdminJSExpress.buildAuthenticatedRouter(
+  AdminJSExpress.buildAuthenticatedRouter(
     admin,
     { authenticate, cookieName: ADMIN_COOKIE_NAME, cookiePassword: config.session.secret },
     router,
     sessionOptions,
   );
+  return router.use(unavailableWhileStoreDown);
 }

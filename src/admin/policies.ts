@@ -1,23 +1,35 @@
 /**
- * What each table needs around a panel change, beyond "write it and log it":
- * which columns the panel may never set, how form values become column
- * values, when a delete must keep the row, and what to do after commit
- * (caches, logins). The rules themselves live in the services; this only
- * calls them.
+ * Which service each table's panel changes go through, and what the panel
+ * does around them: columns no form may set, how form fields are named in
+ * the services, what to do after commit (caches, logins) and how a refusal
+ * is shown. The rules themselves live in the services and src/rules.ts;
+ * this only calls them, so a panel write and the API keep the same rules.
  */
-import { QueryTypes, type Transaction } from 'sequelize';
-import { ValidationError } from 'adminjs';
-import { assertPasswordFits, hashPassword } from '../auth/passwords.js';
+import type { Transaction } from 'sequelize';
 import { revokeAllFamilies } from '../auth/sessions.js';
-import { sequelize } from '../db.js';
 import { ValidationError as ApiValidationError } from '../errors.js';
 import { invalidateCartsHolding } from '../services/cart-service.js';
+import {
+  createCategory,
+  createProduct,
+  removeCategory,
+  removeProduct,
+  updateCategory,
+  updateProduct,
+} from '../services/catalog-admin-service.js';
 import { invalidateCatalog, invalidateProducts, invalidateReviews } from '../services/catalog-cache.js';
-import { refreshProductRating } from '../services/review-service.js';
-import { takenName } from '../services/user-service.js';
+import { type RecordChange, type Row, snapshot } from '../services/record-changes.js';
+import { deleteReview } from '../services/review-service.js';
+import {
+  type AccountChanges,
+  type NewAccount,
+  createAccount,
+  removeAccount,
+  takenName,
+  updateAccount,
+} from '../services/user-service.js';
 
-/** A record's column values. */
-export type Row = Record<string, unknown>;
+export type { Row } from '../services/record-changes.js';
 
 /** One audited change to one record. */
 export interface Change {
@@ -28,16 +40,21 @@ export interface Change {
   after: Row | null;
 }
 
-/** Per-table rules for panel changes. */
+/** A removal as a service reports it: `after` is the row as kept when it was archived instead. */
+export type Removal = RecordChange & { archived?: boolean };
+
+/** Per-table panel writes, each through the table's service, in the transaction that also holds the audit row. */
 export interface ResourcePolicy {
   /** Columns kept by the services (ratings, counters): never taken from a form. */
   readOnly?: string[];
-  /** Turns form values into column values (`existing` is null on create). */
-  prepare?(values: Row, existing: Row | null): Promise<Row>;
-  /** Keeps a row instead of deleting it: returns the row as kept, or undefined to delete. */
-  softDelete?(row: Row, transaction: Transaction): Promise<Row | undefined>;
-  /** Runs inside the change's transaction, after the write. */
-  afterWrite?(change: Change, transaction: Transaction): Promise<void>;
+  /** Creates a record from form values. */
+  create?: (values: Row, transaction: Transaction) => Promise<RecordChange>;
+  /** Changes record `id` with form values. */
+  update?: (id: number, values: Row, transaction: Transaction) => Promise<RecordChange>;
+  /** Deletes record `id`, or keeps it (archived) where the service says so. */
+  remove?: (id: number, transaction: Transaction) => Promise<Removal>;
+  /** Form field names of the service's fields, where they differ (the users form's `new_password`). */
+  formNames?: Record<string, string>;
   /** Runs after commit (caches, logins). Failures are logged, never undo the change. */
   afterCommit?(changes: Change[]): Promise<void>;
   /** What the panel shows for a refused write (a field error), or the error as it is. */
@@ -46,57 +63,53 @@ export interface ResourcePolicy {
 
 const ids = (changes: Change[]): number[] => changes.map((change) => Number(change.id));
 
+/** A form's empty text field as "no value" (null), as the API's `phone: null` is. */
+const emptyAsNull = (value: unknown): unknown => (value === '' ? null : value);
+
+/** The users form as the account service takes it: a typed `new_password` is a password (re)set. */
+function accountChanges(values: Row): AccountChanges {
+  const { new_password: typed, phone, ...rest } = values;
+  const changes: AccountChanges = { ...(rest as AccountChanges) };
+  if (phone !== undefined) changes.phone = emptyAsNull(phone) as string | null;
+  if (typeof typed === 'string' && typed !== '') changes.password = typed;
+  return changes;
+}
+
 const policies: Record<string, ResourcePolicy> = {
   products: {
     readOnly: ['rating_avg', 'review_count', 'sales_count'],
-    // A product that was ever ordered stays (order lines point at it): it is archived instead.
-    async softDelete(row, transaction) {
-      const [ordered] = await sequelize.query('SELECT 1 FROM order_items WHERE product_id = $1 LIMIT 1', {
-        bind: [row.id],
-        type: QueryTypes.SELECT,
-        transaction,
-      });
-      if (!ordered) return undefined;
-      await sequelize.query('UPDATE products SET archived = true, updated_at = now() WHERE id = $1', {
-        bind: [row.id],
-        transaction,
-      });
-      return { ...row, archived: true };
-    },
+    create: (values, transaction) => createProduct(values, transaction),
+    update: (id, values, transaction) => updateProduct(id, values, transaction),
+    // A product that was ever ordered stays (order lines point at it): the service archives it instead.
+    remove: (id, transaction) => removeProduct(id, transaction),
     async afterCommit(changes) {
       await Promise.all([invalidateProducts(ids(changes)), invalidateCartsHolding(ids(changes))]);
     },
   },
 
   categories: {
+    create: (values, transaction) => createCategory(values, transaction),
+    update: (id, values, transaction) => updateCategory(id, values, transaction),
+    remove: (id, transaction) => removeCategory(id, transaction),
     async afterCommit() {
       await invalidateCatalog();
     },
   },
 
   users: {
-    // Staff type a new password in plain text; only its bcrypt hash is stored (and never logged).
-    async prepare(values, existing) {
-      const { new_password: typed, ...rest } = values;
-      const password = typeof typed === 'string' ? typed : '';
-      if (!password) {
-        if (!existing) throw new ValidationError({ new_password: { message: 'A new account needs a password.' } });
-        return rest;
-      }
-      if (password.length < 8) throw new ValidationError({ new_password: { message: 'At least 8 characters.' } });
-      try {
-        assertPasswordFits(password, 'new_password');
-      } catch (error) {
-        if (error instanceof ApiValidationError)
-          throw new ValidationError({ new_password: { message: 'At most 72 bytes.' } });
-        throw error;
-      }
-      return { ...rest, password_hash: await hashPassword(password) };
+    // The same function as registration: the same rules, and a typed password stored only as its hash.
+    create: async (values, transaction) => {
+      const { password = '', ...account } = accountChanges(values);
+      const user = await createAccount({ ...account, password } as NewAccount, transaction);
+      return { before: null, after: snapshot(user) };
     },
-    // A taken username or e-mail (in any case, or a look-alike: the users indexes) reads as it does in the API.
+    update: (id, values, transaction) => updateAccount(id, accountChanges(values), transaction),
+    remove: (id, transaction) => removeAccount(id, transaction),
+    formNames: { password: 'new_password' },
+    // A taken username or e-mail (in any case, or a look-alike) reads as it does in the API, beside its field.
     explain(error) {
       const taken = takenName(error);
-      return taken ? new ValidationError({ [taken.field]: { message: taken.message } }) : error;
+      return taken ? new ApiValidationError([{ field: taken.field, message: taken.message }]) : error;
     },
     // Deactivating, demoting or resetting the password of an account ends its logins at once.
     async afterCommit(changes) {
@@ -112,9 +125,8 @@ const policies: Record<string, ResourcePolicy> = {
   },
 
   reviews: {
-    async afterWrite(change, transaction) {
-      await refreshProductRating(Number((change.before ?? change.after)?.product_id), transaction);
-    },
+    // Reviews are written by shoppers; staff hide, show (review-actions.ts) or delete them.
+    remove: (id, transaction) => deleteReview(id, transaction),
     async afterCommit(changes) {
       for (const change of changes) await invalidateReviews(Number((change.before ?? change.after)?.product_id));
     },

@@ -4,9 +4,10 @@
  * state and the caller's row in one Redis round trip (authentication.ts).
  *
  * The cached row is dropped whenever the account changes: every write to
- * `users` through the models does so once it is committed (hooks in
- * models/user.ts), and the entry lives CALLER_CACHE_TTL_SECONDS (5 s) at
- * most, which bounds how long a change made directly in SQL (an account
+ * `users` through the models is announced once it is committed
+ * (models/user-changes.ts, subscribed to at the end of this file: the model
+ * never imports the auth layer), and the entry lives
+ * CALLER_CACHE_TTL_SECONDS (5 s) at most, which bounds how long a change made directly in SQL (an account
  * deactivated by hand) takes to be seen. Ending an
  * account's logins (deactivation, demotion, password change) never waits for
  * the cache: those revoke the logins themselves, which authentication checks
@@ -15,8 +16,9 @@
 import { type CacheOptions, getOrLoad, invalidate, invalidatePrefix } from '../cache.js';
 import { config } from '../config.js';
 import { prepared, queryRows } from '../db.js';
-import type { UserRole } from '../models/user.js';
+import { onUsersChanged } from '../models/user-changes.js';
 import { key } from '../redis.js';
+import type { UserRole } from '../rules.js';
 
 /** The caller's account row: what authentication needs and /users/me shows. Never the password hash. */
 export interface CallerRow {
@@ -74,3 +76,6 @@ export async function forgetCallers(userIds?: number[]): Promise<void> {
   if (userIds === undefined) await invalidatePrefix(CALLERS_PREFIX);
   else await invalidate(...userIds.map(callerKey));
 }
+
+// A committed write to users drops the cached rows it made stale.
+onUsersChanged(forgetCallers);

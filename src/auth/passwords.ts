@@ -2,6 +2,7 @@
 import bcrypt from 'bcrypt';
 import { config } from '../config.js';
 import { ValidationError } from '../errors.js';
+import { PASSWORD } from '../rules.js';
 
 /** Hashes a password with bcrypt at BCRYPT_COST. */
 export function hashPassword(password: string): Promise<string> {
@@ -26,16 +27,12 @@ export async function verifyPassword(password: string, hash: string | null | und
   return bcrypt.compare(password, hash);
 }
 
-/** bcrypt reads at most this many bytes of a password. */
-export const MAX_PASSWORD_BYTES = 72;
-
 /**
- * Refuses (422 on `field`) a password longer than bcrypt can hash: bcrypt
- * would silently ignore everything after the 72nd byte. The character limits
- * are enforced by the request schema; this catches multi-byte characters.
+ * Refuses (422 on `field`, with the PASSWORD rule's message) a password the
+ * rule refuses: too short, or longer than bcrypt can hash (it would silently
+ * ignore everything after the 72nd byte), which the request schema's
+ * character limits cannot see in multi-byte text.
  */
 export function assertPasswordFits(password: string, field: string): void {
-  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
-    throw new ValidationError([{ field, message: `must be at most ${MAX_PASSWORD_BYTES} bytes` }]);
-  }
+  if (!PASSWORD.accepts(password)) throw new ValidationError([{ field, message: PASSWORD.message }]);
 }

@@ -23,7 +23,9 @@ import {
   ValidationError,
   problemType,
 } from '../errors.js';
+import { ruleMessageIn } from '../rules.js';
 import type { FieldError, ProblemDetails } from '../schemas/problem.js';
+import { lastActiveAdminRefusal } from '../services/staff-guard.js';
 
 /**
  * Sends `error` as a problem+json response. Written directly rather than by
@@ -58,9 +60,13 @@ export function sendProblem(req: Request, res: Response, error: AppError): void 
 export function fieldErrors(error: ValidateError): FieldError[] {
   return Object.entries(error.fields).map(([path, detail]) => ({
     field: path.replace(/^(body|requestBody)\.?/, '') || 'body',
-    message: /is an excess property/.test(detail.message) ? 'is not an allowed field' : detail.message,
+    message: /is an excess property/.test(detail.message) ? 'is not an allowed field' : fieldMessage(detail.message),
   }));
 }
+
+/** A nullable field's refusal says the broken rule's message (src/rules.ts), not tsoa's union wording. */
+const fieldMessage = (message: string): string =>
+  (message.startsWith('Could not match the union') && ruleMessageIn(message)) || message;
 
 /** Maps any thrown value to an AppError; unexpected ones become a bare 500. */
 function toAppError(error: unknown): AppError | undefined {
@@ -75,6 +81,9 @@ function toAppError(error: unknown): AppError | undefined {
   if (error instanceof ConnectionError || databaseUnavailable(error)) {
     return new ServiceUnavailableError('The database is unavailable. Try again shortly.');
   }
+  // PostgreSQL refused to leave the shop without an active admin (whichever path tried).
+  const lastAdmin = lastActiveAdminRefusal(error);
+  if (lastAdmin) return lastAdmin;
   if (error instanceof UniqueConstraintError) return new ConflictError('This conflicts with an existing record.');
   // A model rule the request schema let through (e.g. an e-mail address the schema's pattern accepts).
   if (error instanceof ModelValidationError) {

@@ -15,9 +15,22 @@ export class Category extends Model<InferAttributes<Category>, InferCreationAttr
 Category.init(
   {
     id: idColumn,
-    name: { type: DataTypes.STRING(100), allowNull: false, unique: true, validate: { notEmpty: true, len: [1, 100] } },
+    name: {
+      type: DataTypes.STRING(100),
+      allowNull: false,
+      unique: true,
+      validate: {
+        notEmpty: { msg: 'Name is required' },
+        len: { args: [1, 100], msg: 'Name must be 1 to 100 characters' },
+      },
+    },
     description: { type: DataTypes.TEXT, allowNull: true },
-    sort_order: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true } },
+    sort_order: {
+      type: DataTypes.INTEGER,
+      allowNull: false,
+      defaultValue: 0,
+      validate: { isInt: { msg: 'Sort order must be a whole number' } },
+    },
     ...timestampColumns,
   },
   { sequelize, tableName: 'categories', modelName: 'Category' },

@@ -7,20 +7,11 @@ import {
   type InferCreationAttributes,
 } from 'sequelize';
 import { sequelize } from '../db.js';
+import { ORDER_STATUS, type OrderStatus, validatorFor } from '../rules.js';
 import { idColumn, timestampColumns } from './columns.js';
 import type { User } from './user.js';
 
-/** Where an order is in its life: pending → paid → shipped → completed, or cancelled. */
-export type OrderStatus = 'pending' | 'paid' | 'shipped' | 'completed' | 'cancelled';
-
-/** Every order status, in lifecycle order. */
-export const ORDER_STATUSES = [
-  'pending',
-  'paid',
-  'shipped',
-  'completed',
-  'cancelled',
-] as const satisfies readonly OrderStatus[];
+export { ORDER_STATUSES, type OrderStatus } from '../rules.js';
 
 /** Who or what cancelled an order: its shopper, staff, or the expiry of an unpaid order. */
 export type CancelReason = 'shopper' | 'staff' | 'expired';
@@ -49,7 +40,12 @@ Order.init(
     id: idColumn,
     user_id: { type: DataTypes.INTEGER, allowNull: false },
     total_amount: { type: DataTypes.DECIMAL(12, 2), allowNull: false },
-    status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'pending' },
+    status: {
+      type: DataTypes.STRING(16),
+      allowNull: false,
+      defaultValue: 'pending',
+      validate: { isStatus: validatorFor(ORDER_STATUS) },
+    },
     shipping_address: { type: DataTypes.TEXT, allowNull: false },
     idempotency_key: { type: DataTypes.STRING(255), allowNull: true },
     idempotency_fingerprint: { type: DataTypes.CHAR(64), allowNull: true },

@@ -9,7 +9,8 @@ import {
 import { sequelize } from '../db.js';
 import { idColumn, timestampColumns } from './columns.js';
 import type { Category } from './category.js';
-import { isHttpUrl, isPositiveMoney } from './validators.js';
+import { PRICE, STOCK, validatorFor } from '../rules.js';
+import { isHttpUrl } from './validators.js';
 
 /**
  * A product in the catalog. Money columns are NUMERIC and come back from pg as
@@ -35,10 +36,17 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
 Product.init(
   {
     id: idColumn,
-    name: { type: DataTypes.STRING(200), allowNull: false, validate: { notEmpty: true, len: [1, 200] } },
+    name: {
+      type: DataTypes.STRING(200),
+      allowNull: false,
+      validate: {
+        notEmpty: { msg: 'Name is required' },
+        len: { args: [1, 200], msg: 'Name must be 1 to 200 characters' },
+      },
+    },
     description: { type: DataTypes.TEXT, allowNull: true },
-    price: { type: DataTypes.DECIMAL(12, 2), allowNull: false, validate: { isPositiveMoney } },
-    stock: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isInt: true, min: 0 } },
+    price: { type: DataTypes.DECIMAL(12, 2), allowNull: false, validate: { isPrice: validatorFor(PRICE) } },
+    stock: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0, validate: { isStock: validatorFor(STOCK) } },
     category_id: { type: DataTypes.INTEGER, allowNull: false },
     image_url: { type: DataTypes.STRING(500), allowNull: true, validate: { isHttpUrl } },
     archived: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },

@@ -7,6 +7,7 @@ import {
   type InferCreationAttributes,
 } from 'sequelize';
 import { sequelize } from '../db.js';
+import { RATING, validatorFor } from '../rules.js';
 import { idColumn, timestampColumns } from './columns.js';
 import type { Order } from './order.js';
 import type { Product } from './product.js';
@@ -32,7 +33,7 @@ Review.init(
     user_id: { type: DataTypes.INTEGER, allowNull: false },
     order_id: { type: DataTypes.INTEGER, allowNull: false },
     product_id: { type: DataTypes.INTEGER, allowNull: false },
-    rating: { type: DataTypes.SMALLINT, allowNull: false, validate: { isInt: true, min: 1, max: 5 } },
+    rating: { type: DataTypes.SMALLINT, allowNull: false, validate: { isRating: validatorFor(RATING) } },
     content: { type: DataTypes.TEXT, allowNull: true },
     images: { type: DataTypes.JSONB, allowNull: false, defaultValue: [] },
     visible: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },

@@ -7,20 +7,16 @@ import {
   type InferCreationAttributes,
   type Transaction,
 } from 'sequelize';
-import { forgetCallers } from '../auth/caller.js';
 import { sequelize } from '../db.js';
-import { PHONE, USERNAME, atMostCharacters } from './validators.js';
+import { EMAIL, PHONE, ROLE, type UserRole, USERNAME, validatorFor } from '../rules.js';
+import { announceUsersChanged } from './user-changes.js';
 import { idColumn, timestampColumns } from './columns.js';
 
 const { normalizeAccountName } = createRequire(import.meta.url)('../../db/account-names.cjs') as {
   normalizeAccountName: <T>(value: T) => T;
 };
 
-/** Who a user is to the shop: a shopper, or staff with access to the admin panel. */
-export type UserRole = 'customer' | 'admin';
-
-/** Every role. */
-export const USER_ROLES = ['customer', 'admin'] as const satisfies readonly UserRole[];
+export { USER_ROLES, type UserRole } from '../rules.js';
 
 /** A shopper or staff account. `passwordHash` is a bcrypt hash and never leaves the server. */
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
@@ -49,7 +45,7 @@ User.init(
     username: {
       type: DataTypes.STRING(50),
       allowNull: false,
-      validate: { is: { args: USERNAME, msg: 'must be 3 to 50 letters, digits, dots, dashes or underscores' } },
+      validate: { isUsername: validatorFor(USERNAME) },
       set(value: string) {
         this.setDataValue('username', normalizeAccountName(value));
       },
@@ -57,19 +53,19 @@ User.init(
     email: {
       type: DataTypes.STRING(255),
       allowNull: false,
-      // NFKC can lengthen what the request schema measured (ﬃ is three letters).
-      validate: { isEmail: true, fits: atMostCharacters(255) },
+      // NFKC can lengthen what the request schema measured (ﬃ is three letters): the rule measures after it.
+      validate: { isAddress: validatorFor(EMAIL) },
       set(value: string) {
         this.setDataValue('email', normalizeAccountName(value));
       },
     },
     password_hash: { type: DataTypes.STRING(100), allowNull: false },
-    phone: { type: DataTypes.STRING(32), allowNull: true, validate: { is: PHONE } },
+    phone: { type: DataTypes.STRING(32), allowNull: true, validate: { isPhone: validatorFor(PHONE) } },
     role: {
       type: DataTypes.STRING(16),
       allowNull: false,
       defaultValue: 'customer',
-      validate: { isIn: [[...USER_ROLES]] },
+      validate: { isRole: validatorFor(ROLE) },
     },
     is_active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
     ...timestampColumns,
@@ -83,9 +79,9 @@ async function onceCommitted(transaction: Transaction | null | undefined, work: 
   else await work();
 }
 
-// Any write to an account makes its cached caller row (auth/caller.ts) stale: drop it once the
-// write is committed (dropping it earlier would let a request cache the old row again meanwhile).
-User.afterSave((user, { transaction }) => onceCommitted(transaction, () => forgetCallers([user.id])));
-User.afterDestroy((user, { transaction }) => onceCommitted(transaction, () => forgetCallers([user.id])));
-User.afterBulkUpdate(({ transaction }) => onceCommitted(transaction, () => forgetCallers()));
-User.afterBulkDestroy(({ transaction }) => onceCommitted(transaction, () => forgetCallers()));
+// Any write to an account makes copies of its row (the auth layer's caller cache) stale: say so once
+// the write is committed (earlier would let a request cache the old row again meanwhile).
+User.afterSave((user, { transaction }) => onceCommitted(transaction, () => announceUsersChanged([user.id])));
+User.afterDestroy((user, { transaction }) => onceCommitted(transaction, () => announceUsersChanged([user.id])));
+User.afterBulkUpdate(({ transaction }) => onceCommitted(transaction, () => announceUsersChanged()));
+User.afterBulkDestroy(({ transaction }) => onceCommitted(transaction, () => announceUsersChanged()));

@@ -1,10 +1,10 @@
 import type { Id, Money } from './common.js';
 
 /**
- * A line quantity: a whole number from 1 to 999.
- * @isInt must be a whole number
- * @minimum 1 must be at least 1
- * @maximum 999 must be at most 999
+ * A line quantity: a whole number from 1 to 999 (the rule: QUANTITY in src/rules.ts).
+ * @isInt Quantity must be a whole number from 1 to 999
+ * @minimum 1 Quantity must be a whole number from 1 to 999
+ * @maximum 999 Quantity must be a whole number from 1 to 999
  * @example 2
  */
 export type Quantity = number;

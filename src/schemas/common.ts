@@ -27,8 +27,9 @@ export type PageNumber = number;
 export type PageSize = number;
 
 /**
- * A money amount: a decimal string with at most two places, e.g. "19.99".
- * @pattern ^\d{1,10}(\.\d{1,2})?$
+ * A money amount: a decimal string with at most two places, e.g. "19.99"
+ * (the rule: MONEY in src/rules.ts).
+ * @pattern ^\d{1,10}(\.\d{1,2})?$ Amounts must have at most ten digits before the point and two after it, e.g. 19.99
  * @example "19.99"
  */
 export type Money = string;

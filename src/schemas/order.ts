@@ -1,5 +1,5 @@
 import type { Money } from './common.js';
-import type { OrderStatus } from '../models/order.js';
+import type { OrderStatus } from '../rules.js';
 
 export type { OrderStatus };
 

@@ -13,10 +13,10 @@ export interface CreateReviewRequest {
   order_id: Id;
   product_id: Id;
   /**
-   * 1 (poor) to 5 (excellent).
-   * @isInt must be a whole number
-   * @minimum 1 must be at least 1
-   * @maximum 5 must be at most 5
+   * 1 (poor) to 5 (excellent); the rule: RATING in src/rules.ts.
+   * @isInt Rating must be a whole number from 1 to 5
+   * @minimum 1 Rating must be a whole number from 1 to 5
+   * @maximum 5 Rating must be a whole number from 1 to 5
    */
   rating: number;
   /**

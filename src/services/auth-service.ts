@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadCaller } from '../auth/caller.js';
 import type { AuthenticatedUser } from '../auth/authentication.js';
-import { assertPasswordFits, hashPassword } from '../auth/passwords.js';
 import { attemptLogin } from '../auth/login-attempts.js';
 import { blacklistAccessToken, revokeFamilies, rotateRefresh, startFamily } from '../auth/sessions.js';
 import { newRefreshIdentity, signRefreshToken, signToken, verifyToken } from '../auth/tokens.js';
@@ -12,36 +11,18 @@ import { logger } from '../logger.js';
 import { User } from '../models/index.js';
 import type { LoginRequest, RegisterRequest, TokenPair } from '../schemas/auth.js';
 import type { UserOut } from '../schemas/user.js';
-import { assertNamesFree, matchesIgnoringCase, takenConflict, toUserOut } from './user-service.js';
+import { createAccount, matchesIgnoringCase, toUserOut } from './user-service.js';
 
 /** The one answer for every failed login, so attackers learn nothing about which part was wrong. */
 const BAD_CREDENTIALS = 'Invalid username or password.';
 
 /**
- * Creates a shopper account (role customer). The username and e-mail are
- * NFKC-normalised by the model; 422 when they break its rules, then 409 when
- * either looks like another account's (in any case, or with look-alike
- * characters).
+ * Creates a shopper account (role customer), by the same function and rules
+ * as staff creating one (createAccount): 422 when a field breaks its rule,
+ * then 409 when a name looks like another account's.
  */
 export async function register(input: RegisterRequest): Promise<UserOut> {
-  assertPasswordFits(input.password, 'password');
-  // The hash comes last: bcrypt is the slow part, and a taken name needs none.
-  const user = User.build({
-    username: input.username,
-    email: input.email,
-    phone: input.phone ?? null,
-    password_hash: '',
-    role: 'customer',
-  });
-  await user.validate({ skip: ['password_hash'] });
-  await assertNamesFree({ username: user.username, email: user.email });
-  user.password_hash = await hashPassword(input.password);
-  try {
-    await user.save();
-    return toUserOut(user);
-  } catch (error) {
-    throw takenConflict(error);
-  }
+  return toUserOut(await createAccount({ ...input, role: 'customer', is_active: true }));
 }
 
 /** A new access token for the login, with its already-signed refresh token. */

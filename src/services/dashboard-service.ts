@@ -1,6 +1,8 @@
 /** The shop at a glance, for the staff dashboard. Money as two-place strings, days in UTC. */
 import { QueryTypes } from 'sequelize';
+import { config } from '../config.js';
 import { sequelize } from '../db.js';
+import { type AuditRow, describeAudit } from './audit-view.js';
 
 /** Orders placed and revenue taken on one day. */
 export interface DayFigures {
@@ -15,19 +17,43 @@ export interface DayFigures {
 export interface Dashboard {
   days: DayFigures[];
   today: { orders: number; revenue: string; awaiting_shipment: number; new_customers: number };
+  /** The lowest-stock listed products (at most LOW_STOCK_SHOWN). */
   low_stock: { id: number; name: string; stock: number }[];
+  /** How many listed products are low on stock in all. */
+  low_stock_total: number;
+  /** The panel's product list filtered to all of them, lowest stock first. */
+  low_stock_href: string;
+  /** The latest audit log entries, in words (audit-view.ts). */
   recent_activity: {
     id: number;
     created_at: string;
+    /** The admin's username, or "System". */
     admin: string;
     action: string;
     target_type: string;
     target_id: string | null;
+    /** e.g. "ada edited product Desk Lamp: price 12.50 → 14.99". */
+    line: string;
+    /** e.g. "price 12.50 → 14.99". */
+    summary: string;
+    target_label: string;
+    target_href: string | null;
   }[];
+  /** The shop's currency (ISO 4217), for formatting the money figures. */
+  currency: string;
 }
 
 /** A product at or below this stock is "low". */
 export const LOW_STOCK = 5;
+
+/** How many low-stock products the card lists (the rest are a click away). */
+export const LOW_STOCK_SHOWN = 10;
+
+/** The panel's product list of every listed product at or below LOW_STOCK, lowest stock first. */
+export const LOW_STOCK_HREF = `/admin/resources/products?filters.stock~~to=${LOW_STOCK}&filters.archived=false&sortBy=stock&direction=asc`;
+
+/** How many audit entries the activity card shows. */
+const RECENT_ACTIVITY = 10;
 
 /** How many days the chart shows, today included. */
 export const CHART_DAYS = 30;
@@ -82,30 +108,48 @@ export function dashboard(): Promise<Dashboard> {
 /**
  * The dashboard as of `now`: the CHART_DAYS days up to and including
  * `now`'s day (UTC), today's numbers (today's orders and revenue are the
- * chart's last day), low-stock products and the latest staff activity.
+ * chart's last day), low-stock products (the lowest, and how many in all)
+ * and the latest staff activity in words.
  * Every query is index-backed.
  */
 export async function dashboardAt(now: Date): Promise<Dashboard> {
   const select = <T extends object>(sql: string, bind: unknown[] = []) =>
     sequelize.query<T>(sql, { bind, type: QueryTypes.SELECT });
-  const [days, [counts], lowStock, activity] = await Promise.all([
+  const [days, [counts], lowStock, [lowStockTotal], activity] = await Promise.all([
     select<DayFigures>(CHART_SQL, [startOfUtcDay(now, CHART_DAYS - 1)]),
     select<Pick<Dashboard['today'], 'awaiting_shipment' | 'new_customers'>>(TODAY_SQL, [startOfUtcDay(now)]),
     select<Dashboard['low_stock'][number]>(
-      'SELECT id, name, stock FROM products WHERE NOT archived AND stock <= $1 ORDER BY stock, id LIMIT 10',
-      [LOW_STOCK],
+      'SELECT id, name, stock FROM products WHERE NOT archived AND stock <= $1 ORDER BY stock, id LIMIT $2',
+      [LOW_STOCK, LOW_STOCK_SHOWN],
     ),
-    select<Dashboard['recent_activity'][number]>(
-      `SELECT l.id, l.created_at, coalesce(u.email, 'system') AS admin, l.action, l.target_type, l.target_id
-         FROM admin_logs l LEFT JOIN users u ON u.id = l.admin_id
-        ORDER BY l.created_at DESC, l.id DESC LIMIT 10`,
+    // products_low_stock_idx: a range of the index, however large the catalogue.
+    select<{ n: number }>('SELECT count(*)::int AS n FROM products WHERE NOT archived AND stock <= $1', [LOW_STOCK]),
+    select<AuditRow>(
+      `SELECT id, admin_id, action, target_type, target_id, details, created_at
+         FROM admin_logs ORDER BY created_at DESC, id DESC LIMIT $1`,
+      [RECENT_ACTIVITY],
     ),
   ]);
+  const words = await describeAudit(activity);
   const today = days.at(-1)!;
   return {
     days,
     today: { orders: today.orders, revenue: today.revenue, ...counts! },
     low_stock: lowStock,
-    recent_activity: activity,
+    low_stock_total: lowStockTotal!.n,
+    low_stock_href: LOW_STOCK_HREF,
+    recent_activity: activity.map((row, index) => ({
+      id: row.id,
+      created_at: new Date(row.created_at).toISOString(),
+      admin: words[index]!.admin_label,
+      action: row.action,
+      target_type: row.target_type,
+      target_id: row.target_id,
+      line: words[index]!.line,
+      summary: words[index]!.summary,
+      target_label: words[index]!.target_label,
+      target_href: words[index]!.target_href,
+    })),
+    currency: config.admin.currency,
   };
 }

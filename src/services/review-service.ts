@@ -5,12 +5,14 @@
  */
 import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import { sequelize } from '../db.js';
+import { Review } from '../models/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { ReviewOut } from '../schemas/product.js';
 import type { CreateReviewRequest } from '../schemas/review.js';
 import { recordAdminAction } from './audit-service.js';
 import { isWebUrl } from '../lib/urls.js';
 import { invalidateReviews } from './catalog-cache.js';
+import { type RecordChange, lockedRow, snapshot } from './record-changes.js';
 
 const ALREADY_REVIEWED = 'This product was already reviewed for this order.';
 
@@ -132,4 +134,17 @@ export async function setReviewVisibility(reviewId: number, visible: boolean, ad
   if (productId === undefined) return false;
   await invalidateReviews(productId);
   return true;
+}
+
+/**
+ * Staff removal of a review, in the caller's transaction (which holds its
+ * audit row): the product's rating is recomputed from the reviews left.
+ * The caller drops the product's review cache after commit.
+ */
+export async function deleteReview(reviewId: number, transaction: Transaction): Promise<RecordChange> {
+  const review = await lockedRow(Review, reviewId, transaction, 'Review');
+  const before = snapshot(review);
+  await review.destroy({ transaction });
+  await refreshProductRating(review.product_id, transaction);
+  return { before, after: null };
 }

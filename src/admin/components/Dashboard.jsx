@@ -1,9 +1,23 @@
 // The staff dashboard: orders and revenue per day (last 30 days), today's
-// numbers, low-stock products and the latest admin activity. Plain SVG, no
-// chart library. Data comes from the dashboard handler (src/admin/dashboard.ts).
+// numbers, low-stock products (with a link to all of them) and the latest
+// admin activity in words. Plain SVG, no chart library. Data comes from the
+// dashboard handler (src/services/dashboard-service.ts).
 import React, { useEffect, useState } from 'react';
-import { Box, H2, H5, Loader, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import {
+  Box,
+  H2,
+  H5,
+  Link,
+  Loader,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Text,
+} from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
+import { formatMoney } from './Money.jsx';
 
 const api = new ApiClient();
 
@@ -14,7 +28,20 @@ const Card = ({ label, value, testId }) => (
   </Box>
 );
 
-const Chart = ({ days }) => {
+// An activity sentence with its target's name linked to the target's page (when it still exists).
+const Activity = ({ entry }) => {
+  const at = entry.target_href ? entry.line.indexOf(entry.target_label) : -1;
+  if (at < 0) return entry.line;
+  return (
+    <>
+      {entry.line.slice(0, at)}
+      <a href={entry.target_href}>{entry.target_label}</a>
+      {entry.line.slice(at + entry.target_label.length)}
+    </>
+  );
+};
+
+const Chart = ({ days, currency }) => {
   const width = 900;
   const height = 220;
   const pad = 30;
@@ -40,7 +67,7 @@ const Chart = ({ days }) => {
           height={height - pad - y(Number(d.revenue), maxRevenue)}
           fill="#4268F6"
         >
-          <title>{`${d.day}: ${d.revenue} revenue, ${d.orders} orders`}</title>
+          <title>{`${d.day}: ${formatMoney(d.revenue, currency)} revenue, ${d.orders} orders`}</title>
         </rect>
       ))}
       <polyline points={line} fill="none" stroke="#F0616F" strokeWidth="2" />
@@ -52,7 +79,7 @@ const Chart = ({ days }) => {
         {days[days.length - 1]?.day}
       </text>
       <text x={pad} y={14} fontSize="11" fill="#898A9A">
-        max revenue {maxRevenue.toFixed(2)} · max orders {maxOrders}
+        max revenue {formatMoney(maxRevenue, currency)} · max orders {maxOrders}
       </text>
     </svg>
   );
@@ -68,17 +95,23 @@ const Dashboard = () => {
     <Box variant="grey" data-testid="emporium-dashboard">
       <Box flex mb="xl">
         <Card label="Orders today" value={data.today.orders} testId="today-orders" />
-        <Card label="Revenue today" value={data.today.revenue} testId="today-revenue" />
+        <Card label="Revenue today" value={formatMoney(data.today.revenue, data.currency)} testId="today-revenue" />
         <Card label="Paid, awaiting shipment" value={data.today.awaiting_shipment} testId="awaiting-shipment" />
         <Card label="New customers today" value={data.today.new_customers} testId="new-customers" />
       </Box>
       <Box variant="card" p="xl" mb="xl">
         <H5>Orders (line) and revenue (bars) per day, last 30 days</H5>
-        <Chart days={data.days} />
+        <Chart days={data.days} currency={data.currency} />
       </Box>
       <Box flex>
         <Box variant="card" p="xl" mr="lg" flex={1}>
           <H5>Low stock</H5>
+          <Text mb="default" data-testid="low-stock-count">
+            {`${data.low_stock.length} of ${data.low_stock_total} shown · `}
+            <Link href={data.low_stock_href} data-testid="low-stock-all">
+              See all low-stock products
+            </Link>
+          </Text>
           <Table data-testid="low-stock">
             <TableHead>
               <TableRow>
@@ -113,7 +146,9 @@ const Dashboard = () => {
                 <TableRow key={a.id}>
                   <TableCell>{new Date(a.created_at).toLocaleString()}</TableCell>
                   <TableCell>{a.admin}</TableCell>
-                  <TableCell>{`${a.action} ${a.target_type} #${a.target_id ?? ''}`}</TableCell>
+                  <TableCell>
+                    <Activity entry={a} />
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
