@@ -35,6 +35,14 @@ const wholeNumberWithin = (min: number, max: number) => (value: unknown) => {
   return number >= min && number <= max;
 };
 
+/** `pattern` compiled once per rule (the checks run on every cart line and form field). */
+const compiled = new Map<string, RegExp>();
+const matches = (pattern: string, text: string): boolean => {
+  let regex = compiled.get(pattern);
+  if (!regex) compiled.set(pattern, (regex = new RegExp(pattern)));
+  return regex.test(text);
+};
+
 /** Length in code points, as PostgreSQL's varchar counts. */
 const characters = (value: string): number => [...value].length;
 
@@ -50,7 +58,7 @@ export const MONEY = {
   scale: 2,
   message: 'Amounts must have at most ten digits before the point and two after it, e.g. 19.99',
   accepts(value: unknown): boolean {
-    return (typeof value === 'string' || typeof value === 'number') && new RegExp(MONEY.pattern).test(String(value));
+    return (typeof value === 'string' || typeof value === 'number') && matches(MONEY.pattern, String(value));
   },
 } as const satisfies FieldRule & Record<string, unknown>;
 
@@ -85,8 +93,7 @@ export const USERNAME = {
   inputPattern: '^\\S+$',
   maxLength: 50,
   message: 'Username must be 3 to 50 letters, digits, dots, dashes or underscores',
-  accepts: (value: unknown): boolean =>
-    typeof value === 'string' && new RegExp(USERNAME.pattern).test(value.normalize('NFKC')),
+  accepts: (value: unknown): boolean => typeof value === 'string' && matches(USERNAME.pattern, value.normalize('NFKC')),
 } as const satisfies FieldRule & Record<string, unknown>;
 
 /**
@@ -117,7 +124,7 @@ export const PHONE = {
     typeof value === 'string' &&
     value.length >= PHONE.minLength &&
     value.length <= PHONE.maxLength &&
-    new RegExp(PHONE.pattern).test(value),
+    matches(PHONE.pattern, value),
 } as const satisfies FieldRule & Record<string, unknown>;
 
 /**

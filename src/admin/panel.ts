@@ -19,6 +19,7 @@ import { User } from '../models/index.js';
 import { key, redis } from '../redis.js';
 import { dashboard } from '../services/dashboard-service.js';
 import { authenticateStaff } from '../services/staff-auth-service.js';
+import { isActiveAdmin } from '../services/staff-guard.js';
 import { AuditedResource } from './audited-resource.js';
 import { component, componentLoader } from './components.js';
 import { panelBodies } from './form-bodies.js';
@@ -84,7 +85,7 @@ const stillStaff: RequestHandler = (req, res, next) => {
   const adminUser = req.session?.adminUser;
   if (!adminUser) return next();
   User.findByPk(Number(adminUser.id), { attributes: ['role', 'is_active'], raw: true }).then((user) => {
-    if (user?.role === 'admin' && user.is_active) return next();
+    if (user && isActiveAdmin(user)) return next();
     req.session.destroy(() => res.redirect('/admin/login'));
   }, next);
 };

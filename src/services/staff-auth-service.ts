@@ -3,6 +3,7 @@ import { fn, col, where } from 'sequelize';
 import { attemptLogin } from '../auth/login-attempts.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { User } from '../models/index.js';
+import { isActiveAdmin } from './staff-guard.js';
 
 /** The staff member stored in the admin session (AdminJS's CurrentAdmin). */
 export interface StaffMember {
@@ -30,12 +31,6 @@ export async function authenticateStaff(
   const found = await User.findOne({
     where: where(fn('lower', col('email')), email.normalize('NFKC').trim().toLowerCase()),
   });
-  const user = await attemptLogin(
-    found,
-    email,
-    password,
-    ip,
-    (account) => account.role === 'admin' && account.is_active,
-  );
+  const user = await attemptLogin(found, email, password, ip, isActiveAdmin);
   return user && { id: String(user.id), email: user.email, title: user.username };
 }

@@ -12,7 +12,7 @@ import { AdminLog, Product } from '../../src/models/index.js';
 import { LOW_STOCK_HREF } from '../../src/services/dashboard-service.js';
 import { watchProblems } from '../../scripts/chromium.js';
 import { STAFF_PASSWORD } from '../support/admin.js';
-import { SCREENSHOTS, describeInBrowser, useBrowser } from '../support/browser.js';
+import { SCREENSHOTS, describeInBrowser, useBrowser, signInToPanel } from '../support/browser.js';
 import { useTestApp } from '../support/context.js';
 import { createCategory, createProduct, createUser } from '../support/factories.js';
 
@@ -31,11 +31,7 @@ describeInBrowser('the audit log in a browser', () => {
     const page = await web.browser.newPage();
     page.setDefaultTimeout(30_000); // the first page load bundles the panel's components
     const problems = watchProblems(page);
-    await page.goto(`${web.baseUrl}/admin/login`);
-    await page.fill('input[name=email]', 'ada@shop.test');
-    await page.fill('input[name=password]', STAFF_PASSWORD);
-    await page.click('form button');
-    await page.waitForURL(`${web.baseUrl}/admin`);
+    await signInToPanel(page, web.baseUrl, 'ada@shop.test');
 
     // Edit the lamp's price and stock.
     await page.goto(`${web.baseUrl}/admin/resources/products/records/${lamp.id}/edit`);

@@ -10,7 +10,7 @@ import { AdminLog, User } from '../../src/models/index.js';
 import { watchProblems } from '../../scripts/chromium.js';
 import { OWN_DEMOTION_REFUSED } from '../../src/services/staff-guard.js';
 import { STAFF_PASSWORD } from '../support/admin.js';
-import { SCREENSHOTS, describeInBrowser, useBrowser } from '../support/browser.js';
+import { SCREENSHOTS, describeInBrowser, useBrowser, signInToPanel } from '../support/browser.js';
 import { useTestApp } from '../support/context.js';
 import { createUser } from '../support/factories.js';
 
@@ -31,11 +31,7 @@ describeInBrowser('the last admin in a browser', () => {
     const page = await web.browser.newPage();
     page.setDefaultTimeout(30_000); // the first page load bundles the panel's components
     const problems = watchProblems(page);
-    await page.goto(`${web.baseUrl}/admin/login`);
-    await page.fill('input[name=email]', 'boss@shop.test');
-    await page.fill('input[name=password]', STAFF_PASSWORD);
-    await page.click('form button');
-    await page.waitForURL(`${web.baseUrl}/admin`);
+    await signInToPanel(page, web.baseUrl, 'boss@shop.test');
 
     // Someone else's account has no confirmation checkbox.
     await page.goto(`${web.baseUrl}/admin/resources/users/records/${shopper.id}/edit`);

@@ -10,7 +10,7 @@ import { AdminLog, Order, Product } from '../../src/models/index.js';
 import { watchProblems } from '../../scripts/chromium.js';
 import { STAFF_PASSWORD } from '../support/admin.js';
 import { userWithTokens } from '../support/auth.js';
-import { SCREENSHOTS, describeInBrowser, useBrowser } from '../support/browser.js';
+import { SCREENSHOTS, describeInBrowser, useBrowser, signInToPanel } from '../support/browser.js';
 import { useTestApp } from '../support/context.js';
 import { createCategory, createProduct, createUser } from '../support/factories.js';
 import { addToCart, checkout, orderAction } from '../support/shop.js';
@@ -34,11 +34,7 @@ describeInBrowser('admin panel in a browser', () => {
     page.setDefaultTimeout(30_000); // the first page load bundles the panel's components
     const problems = watchProblems(page);
 
-    await page.goto(`${web.baseUrl}/admin/login`);
-    await page.fill('input[name=email]', 'boss@shop.test');
-    await page.fill('input[name=password]', STAFF_PASSWORD);
-    await page.click('form button');
-    await page.waitForURL(`${web.baseUrl}/admin`);
+    await signInToPanel(page, web.baseUrl, 'boss@shop.test');
 
     const chart = page.locator('[data-testid=orders-revenue-chart]');
     await chart.waitFor();

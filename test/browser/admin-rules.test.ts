@@ -11,7 +11,7 @@ import { PRICE, STOCK } from '../../src/rules.js';
 import { watchProblems } from '../../scripts/chromium.js';
 import { STAFF_PASSWORD } from '../support/admin.js';
 import { userWithTokens } from '../support/auth.js';
-import { SCREENSHOTS, describeInBrowser, useBrowser } from '../support/browser.js';
+import { SCREENSHOTS, describeInBrowser, useBrowser, signInToPanel } from '../support/browser.js';
 import { useTestApp } from '../support/context.js';
 import { createCategory, createProduct, createUser } from '../support/factories.js';
 import { addToCart, checkout } from '../support/shop.js';
@@ -32,11 +32,7 @@ describeInBrowser('the shop rules in the panel', () => {
     const page = await web.browser.newPage();
     page.setDefaultTimeout(30_000); // the first page load bundles the panel's components
     const problems = watchProblems(page);
-    await page.goto(`${web.baseUrl}/admin/login`);
-    await page.fill('input[name=email]', 'boss@shop.test');
-    await page.fill('input[name=password]', STAFF_PASSWORD);
-    await page.click('form button');
-    await page.waitForURL(`${web.baseUrl}/admin`);
+    await signInToPanel(page, web.baseUrl, 'boss@shop.test');
 
     await page.goto(`${web.baseUrl}/admin/resources/products/records/${lamp.id}/edit`);
     await page.locator('input[name=stock]').fill('-1');

@@ -10,9 +10,11 @@ import { loadAdminPanel } from '../../src/admin/index.js';
 import { Product } from '../../src/models/index.js';
 import { watchProblems } from '../../scripts/chromium.js';
 import { STAFF_PASSWORD } from '../support/admin.js';
-import { SCREENSHOTS, describeInBrowser, useBrowser } from '../support/browser.js';
+import { SCREENSHOTS, describeInBrowser, useBrowser, signInToPanel } from '../support/browser.js';
 import { useTestApp } from '../support/context.js';
+import { userWithTokens } from '../support/auth.js';
 import { createCategory, createProduct, createUser } from '../support/factories.js';
+import { addToCart, checkout } from '../support/shop.js';
 
 const ctx = useTestApp();
 const web = useBrowser(() => ctx.app);
@@ -42,11 +44,7 @@ describeInBrowser('finding products in the panel', () => {
     page.setDefaultTimeout(30_000); // the first page load bundles the panel's components
     await page.route(`${IMAGES}/**`, (route) => route.fulfill({ contentType: 'image/png', body: PIXEL }));
     const problems = watchProblems(page);
-    await page.goto(`${web.baseUrl}/admin/login`);
-    await page.fill('input[name=email]', 'boss@shop.test');
-    await page.fill('input[name=password]', STAFF_PASSWORD);
-    await page.click('form button');
-    await page.waitForURL(`${web.baseUrl}/admin`);
+    await signInToPanel(page, web.baseUrl, 'boss@shop.test');
 
     // Type LAMP into the name filter.
     await page.goto(`${web.baseUrl}/admin/resources/products`);
@@ -131,4 +129,35 @@ describeInBrowser('finding products in the panel', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it("finds a customer's orders by the e-mail typed into the orders filter", async () => {
+    await loadAdminPanel();
+    const category = await createCategory({ name: 'Garden' });
+    const spade = await createProduct(category.id, { name: 'Spade', price: '25.00', stock: 10 });
+    const grace = await userWithTokens(ctx.app, { username: 'grace', email: 'Grace.Hopper@example.test' });
+    const other = await userWithTokens(ctx.app, { username: 'linus', email: 'linus@example.test' });
+    for (const shopper of [grace, grace, other]) {
+      await addToCart(ctx.app, shopper.tokens.access_token, spade.id, 1);
+      await checkout(ctx.app, shopper.tokens.access_token);
+    }
+    await createUser({ email: 'clerk@shop.test', password: STAFF_PASSWORD, role: 'admin' });
+
+    const page = await web.browser.newPage();
+    page.setDefaultTimeout(30_000);
+    const problems = watchProblems(page);
+    await signInToPanel(page, web.baseUrl, 'clerk@shop.test');
+    await page.goto(`${web.baseUrl}/admin/resources/orders`);
+    await page.locator('td[data-property-name=id]').first().waitFor();
+    await page.locator('[data-css=orders-filter-button]').click();
+    await page.locator('input[name=filter-customer]').fill('GRACE.HOPPER@');
+    await page.locator('button[type=submit]').last().click();
+    await page.waitForURL(/filters\.customer=/);
+    const customers = () => page.locator('td[data-property-name=user_id]').allInnerTexts();
+    await expect.poll(async () => (await customers()).length).toBe(2);
+    for (const text of await customers()) expect(text).toContain('grace');
+    const title = page.locator('[data-css=orders-list-action-header] h2');
+    await expect.poll(() => title.innerText()).toMatch(/Orders\s*2\b/);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

@@ -17,7 +17,7 @@ import { transitionOrder } from '../../src/services/order-service.js';
 import { watchProblems } from '../../scripts/chromium.js';
 import { STAFF_PASSWORD } from '../support/admin.js';
 import { bearer, userWithTokens } from '../support/auth.js';
-import { SCREENSHOTS, describeInBrowser, useBrowser } from '../support/browser.js';
+import { SCREENSHOTS, describeInBrowser, useBrowser, signInToPanel } from '../support/browser.js';
 import { useTestApp } from '../support/context.js';
 import { createCategory, createProduct, createUser } from '../support/factories.js';
 import { addToCart, checkout, completedOrder, orderAction, staffActor } from '../support/shop.js';
@@ -91,11 +91,7 @@ describeInBrowser('panel words and layout in a browser', () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     page.setDefaultTimeout(30_000); // the first page load bundles the panel's components
     const problems = watchProblems(page);
-    await page.goto(`${web.baseUrl}/admin/login`);
-    await page.fill('input[name=email]', 'boss@shop.test');
-    await page.fill('input[name=password]', STAFF_PASSWORD);
-    await page.click('form button');
-    await page.waitForURL(`${web.baseUrl}/admin`);
+    await signInToPanel(page, web.baseUrl, 'boss@shop.test');
 
     // Every resource: its list and one record's page, titled and labelled in words.
     const firstIds: Record<string, number | undefined> = {

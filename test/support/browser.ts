@@ -5,9 +5,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { type RequestListener, type Server, createServer } from 'node:http';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { chromiumInstalled, launchChromium } from '../../scripts/chromium.js';
+import { STAFF_PASSWORD } from './admin.js';
 
 /** Folder for screenshots (git-ignored). */
 export const SCREENSHOTS = new URL('../../artifacts/screenshots/', import.meta.url).pathname;
@@ -37,4 +38,13 @@ export function useBrowser(app: () => RequestListener): { baseUrl: string; brows
     await new Promise((resolve) => handle.server?.close(resolve));
   });
   return handle;
+}
+
+/** Signs `page` in to the staff panel as `email` (password STAFF_PASSWORD) and waits for the dashboard. */
+export async function signInToPanel(page: Page, baseUrl: string, email: string): Promise<void> {
+  await page.goto(`${baseUrl}/admin/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', STAFF_PASSWORD);
+  await page.click('form button');
+  await page.waitForURL(`${baseUrl}/admin`);
 }

@@ -15,6 +15,7 @@ import { column, csvExport, referenceColumn } from '../csv-export.js';
 import { containsText } from '../list-query.js';
 import { orderStatusBadge } from './badges.js';
 import { type PanelResource, SALES, hidden, money, off } from './shared.js';
+import { withRangeFilter } from './range-filter.js';
 
 /**
  * The orders list's customer search: orders of every account whose e-mail
@@ -115,7 +116,7 @@ export const orders: PanelResource = {
       properties: {
         user_id: { components: { list: component('Account'), show: component('Account') } },
         status: orderStatusBadge(),
-        total_amount: money(),
+        total_amount: withRangeFilter(money(), { step: 0.01, min: 0 }),
         cancel_reason: {
           availableValues: Object.entries(CANCEL_REASONS).map(([value, label]) => ({ value, label })),
         },
