@@ -31,7 +31,7 @@ const clamp = (value: unknown, min: number, max: number, fallback: number): numb
 };
 
 /** The signed-in staff member's user id; an audited change without one is refused. */
-function adminIdOf(context?: ActionContext): number {
+export function adminIdOf(context?: ActionContext): number {
   const adminId = Number(context?.currentAdmin?.id);
   if (!Number.isInteger(adminId) || adminId < 1) throw new Error('An audited change needs a signed-in admin.');
   return adminId;

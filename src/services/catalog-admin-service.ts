@@ -9,7 +9,7 @@ import type { InferCreationAttributes, Transaction } from 'sequelize';
 import { ConflictError } from '../errors.js';
 import { Category, OrderItem, Product } from '../models/index.js';
 import type { FieldError } from '../schemas/problem.js';
-import { type RecordChange, lockedRow, saveChecked, snapshot } from './record-changes.js';
+import { type RecordChange, lockedRow, only, saveChecked, snapshot } from './record-changes.js';
 
 /** The product columns staff set; ratings and counters are kept by the services. */
 const PRODUCT_FIELDS = ['name', 'description', 'price', 'stock', 'category_id', 'image_url', 'archived'] as const;
@@ -22,11 +22,6 @@ const CATEGORY_FIELDS = ['name', 'description', 'sort_order'] as const;
 
 /** What staff may set on a category. */
 export type CategoryFields = Partial<Pick<InferCreationAttributes<Category>, (typeof CATEGORY_FIELDS)[number]>>;
-
-/** Only the named fields of `values` (a form may post more). */
-function only<T extends object>(values: T, fields: readonly (keyof T & string)[]): T {
-  return Object.fromEntries(fields.filter((field) => field in values).map((field) => [field, values[field]])) as T;
-}
 
 /** "Category does not exist" for a category id that names none (rather than a foreign-key error). */
 async function categoryProblems(product: Product, transaction: Transaction): Promise<FieldError[]> {

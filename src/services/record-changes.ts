@@ -19,6 +19,11 @@ export interface RecordChange {
 /** A copy of a record's values (`get({ plain: true })` alone is the live dataValues, which an update changes). */
 export const snapshot = (instance: Model): Row => ({ ...(instance.get({ plain: true }) as Row) });
 
+/** Only the named fields of `values` (a form may post more). */
+export function only<T extends object>(values: T, fields: readonly (keyof T & string)[]): T {
+  return Object.fromEntries(fields.filter((field) => field in values).map((field) => [field, values[field]])) as T;
+}
+
 /** The row `id` of `model`, locked for the rest of `transaction`; 404 when there is none. */
 export async function lockedRow<M extends Model>(
   model: ModelStatic<M>,

@@ -12,7 +12,7 @@ import { User } from '../models/index.js';
 import { PASSWORD, type UserRole } from '../rules.js';
 import type { FieldError } from '../schemas/problem.js';
 import type { ChangePasswordRequest, UpdateMeRequest, UserOut } from '../schemas/user.js';
-import { type RecordChange, assertValid, lockedRow, snapshot } from './record-changes.js';
+import { type RecordChange, assertValid, lockedRow, only, snapshot } from './record-changes.js';
 
 type UserFields = Pick<
   User,
@@ -163,9 +163,7 @@ export async function updateAccount(
   const user = await lockedRow(User, userId, transaction, 'Account');
   const before = snapshot(user);
   const { password } = changes;
-  user.set(
-    Object.fromEntries(ACCOUNT_FIELDS.filter((field) => field in changes).map((field) => [field, changes[field]])),
-  );
+  user.set(only(changes, ACCOUNT_FIELDS));
   await assertValid(user, password === undefined ? [] : passwordProblems(password));
   await assertNamesFree(
     {

@@ -17,8 +17,8 @@ import { ValidationError } from 'adminjs';
 import { AppError } from '../../errors.js';
 import { type AuditedResource } from '../audited-resource.js';
 
-/** The signed-in staff member's user id. */
-export const adminIdOf = (context: ActionContext): number => Number(context.currentAdmin?.id);
+/** The signed-in staff member's user id (refused without one): the actions audit their changes under it. */
+export { adminIdOf } from '../audited-resource.js';
 
 /**
  * The record param that carries a confirm page's sentence ("Order #12 will
