@@ -5,7 +5,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.adminjs', 'src/generated', 'artifacts', 'coverage', 'bench/generated'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      '.adminjs',
+      'src/generated',
+      'test/client/generated',
+      'artifacts',
+      'coverage',
+      'bench/generated',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -10,9 +10,10 @@ import { config } from './config.js';
 import { PRIVATE } from './controllers/cache-policy.js';
 import { docsRouter } from './docs/index.js';
 import { RegisterRoutes } from './generated/routes.js';
+import { useConditionalGet } from './http/conditional.js';
 import { withHotResponses } from './http/hot-responses.js';
 import { isShuttingDown } from './lifecycle.js';
-import { guardBody } from './middleware/body-guard.js';
+import { forBodies, guardBody, refuseUnsupportedBodies } from './middleware/body-guard.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { metricsHandler } from './middleware/metrics.js';
 import { requestContext } from './middleware/request-context.js';
@@ -78,6 +79,7 @@ export function createApp({ routes = RegisterRoutes }: AppOptions = {}): Express
   app.set('query parser', 'simple');
 
   closeConnectionsWhileDraining(app);
+  useConditionalGet(app);
 
   app.use(requestContext);
   app.use(securityHeaders);
@@ -88,9 +90,14 @@ export function createApp({ routes = RegisterRoutes }: AppOptions = {}): Express
   app.use(
     '/api',
     inSequence(
-      express.json({ limit: config.http.jsonBodyLimit }),
-      express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }),
-      guardBody,
+      forBodies(
+        inSequence(
+          refuseUnsupportedBodies,
+          express.json({ limit: config.http.jsonBodyLimit }),
+          express.urlencoded({ extended: false, limit: config.http.jsonBodyLimit }),
+          guardBody,
+        ),
+      ),
       noStore,
     ),
   );

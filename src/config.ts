@@ -99,6 +99,7 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: int(0, 65535).default(8000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: url(['http:', 'https:'], 'https://shop.example.com').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/emporium').default(
     'postgres://postgres@127.0.0.1:5432/emporium',
@@ -113,8 +114,8 @@ const envSchema = z.object({
   LIST_CACHE_TTL_SECONDS: int(1, 3_600).default(30),
   CALLER_CACHE_TTL_SECONDS: int(1, 300).default(5),
   JWT_SECRET: z.string(),
-  JWT_ISSUER: z.string().min(1).default('emporium'),
-  JWT_AUDIENCE: z.string().min(1).default('emporium-api'),
+  JWT_ISSUER: z.string().min(1).max(255).default('emporium'),
+  JWT_AUDIENCE: z.string().min(1).max(255).default('emporium-api'),
   ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400).default(900),
   REFRESH_TOKEN_TTL_SECONDS: int(300, 90 * 86_400).default(604_800),
   REFRESH_REUSE_GRACE_SECONDS: int(0, 60).default(10),
@@ -158,6 +159,8 @@ export interface Config {
   http: {
     port: number;
     host: string;
+    /** The address clients reach the API at (the spec's `servers`); unset: relative to wherever the spec was fetched. */
+    publicUrl: string | undefined;
     jsonBodyLimit: string;
     /** Express `trust proxy`: a hop count, or the addresses/subnets of the proxies whose X-Forwarded-For counts. */
     trustProxy: number | string[];
@@ -302,6 +305,7 @@ export function loadConfig(source: Record<string, string | undefined>, defaults:
     http: {
       port: env.PORT,
       host: env.HOST,
+      publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
       jsonBodyLimit: env.JSON_BODY_LIMIT,
       trustProxy: env.TRUST_PROXY,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

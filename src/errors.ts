@@ -3,10 +3,12 @@
  * (middleware/error-handler.ts). Services throw these; nothing else decides
  * status codes.
  */
-import type { FieldError, LimitReached } from './schemas/problem.js';
+import type { StockShortage } from './schemas/order.js';
+import type { FieldError, LimitReached, ProblemName, ProblemType } from './schemas/problem.js';
+import type { OrderStatus } from './rules.js';
 
 /** Builds the problem `type` URI for a problem slug. */
-export const problemType = (slug: string): string => `urn:emporium:problem:${slug}`;
+export const problemType = (slug: ProblemName): ProblemType => `urn:emporium:problem:${slug}` as ProblemType;
 
 /**
  * Base of every expected error: carries the HTTP status and RFC 9457 fields.
@@ -17,7 +19,7 @@ export const problemType = (slug: string): string => `urn:emporium:problem:${slu
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly slug: string,
+    readonly slug: ProblemName,
     readonly title: string,
     detail?: string,
     /** Extra problem members (e.g. `errors`, `checks`), sent as they are. */
@@ -36,7 +38,7 @@ export class AppError extends Error {
 
 /** 400: the request cannot be read at all (e.g. malformed JSON). */
 export class BadRequestError extends AppError {
-  constructor(detail: string, slug = 'bad-request') {
+  constructor(detail: string, slug: ProblemName = 'bad-request') {
     super(400, slug, 'Bad request', detail);
   }
 }
@@ -77,10 +79,43 @@ export class NotFoundError extends AppError {
   }
 }
 
-/** 409: the request conflicts with the current state (taken name, no stock, wrong status). */
+/** 409: the request conflicts with the current state (a taken name, a second review); the subtypes below say more. */
 export class ConflictError extends AppError {
-  constructor(detail: string, extensions: Record<string, unknown> = {}) {
-    super(409, 'conflict', 'Conflict', detail, extensions);
+  constructor(detail: string) {
+    super(409, 'conflict', 'Conflict', detail);
+  }
+}
+
+/** 409 `out-of-stock` (OutOfStockProblem): checkout found lines short of stock; nothing changed. */
+export class OutOfStockError extends AppError {
+  constructor(products: StockShortage[], detail: string) {
+    super(409, 'out-of-stock', 'Out of stock', detail, { products });
+  }
+}
+
+/** 409 `insufficient-stock` (InsufficientStockProblem): a cart line would hold more than is in stock. */
+export class InsufficientStockError extends AppError {
+  constructor(productId: number, available: number, detail: string) {
+    super(409, 'insufficient-stock', 'Not enough stock', detail, { product_id: productId, available });
+  }
+}
+
+/** 409 `illegal-transition` (IllegalTransitionProblem): the order's status does not allow the action. */
+export class IllegalTransitionError extends AppError {
+  constructor(orderStatus: OrderStatus, allowed: readonly OrderStatus[], detail: string) {
+    super(409, 'illegal-transition', 'Illegal status change', detail, { order_status: orderStatus, allowed });
+  }
+}
+
+/** 409 `idempotency-key-in-use` (IdempotencyKeyInUseProblem): a request with this key is still running. */
+export class IdempotencyKeyInUseError extends AppError {
+  constructor() {
+    super(
+      409,
+      'idempotency-key-in-use',
+      'Idempotency-Key in use',
+      'A request with this Idempotency-Key is still being processed. Retry shortly.',
+    );
   }
 }
 
@@ -98,10 +133,20 @@ export class UnsupportedMediaTypeError extends AppError {
   }
 }
 
+/** How long a field path and a message may be, and how many fields are listed (ValidationProblem): longer is cut. */
+const FIELD_MAX = 200;
+const MESSAGE_MAX = 1000;
+const ERRORS_MAX = 1000;
+const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
 /** 422: the request is well-formed but its values are invalid. */
 export class ValidationError extends AppError {
   constructor(errors: FieldError[], detail = 'The request has invalid fields.') {
-    super(422, 'validation-error', 'Validation failed', detail, { errors });
+    const bounded = errors.slice(0, ERRORS_MAX).map(({ field, message }) => ({
+      field: cut(field, FIELD_MAX),
+      message: cut(message, MESSAGE_MAX),
+    }));
+    super(422, 'validation-error', 'Validation failed', detail, { errors: bounded });
   }
 }
 

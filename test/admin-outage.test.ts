@@ -9,6 +9,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DisposableRedis } from '../scripts/drill/redis-server.js';
+import { useContractChecks, validatedListener } from './support/openapi-contract.js';
 
 const privateRedis = await DisposableRedis.start();
 process.env.REDIS_URL = privateRedis.url();
@@ -21,7 +22,8 @@ const { STAFF_PASSWORD, staffSession } = await import('./support/admin.js');
 const { createCategory, createUser } = await import('./support/factories.js');
 
 const SENTENCE = 'Staff sign-in is unavailable: sessions store is down';
-const app = createRequestListener();
+const app = validatedListener(createRequestListener());
+useContractChecks();
 
 /** Waits (up to `ms`) until the Redis client's state is `ready`. */
 async function redisBecomes(ready: boolean, ms = 10_000): Promise<void> {

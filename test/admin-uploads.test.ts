@@ -7,6 +7,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { problemType } from '../src/errors.js';
+import type { ProblemName } from '../src/schemas/problem.js';
 import { AdminLog, Order, Product, User } from '../src/models/index.js';
 import { STAFF_PASSWORD, form } from './support/admin.js';
 import { userWithTokens } from './support/auth.js';
@@ -40,7 +41,7 @@ const GARBAGE = Buffer.from('this is no multipart body\r\n--yy\r\nContent-Dispos
 const GARBAGE_TYPE = 'multipart/form-data; boundary=xx';
 
 /** `answer` is a problem+json `status` (of `slug`), with no stack trace or file path. */
-function expectProblem(answer: RawAnswer, status: number, slug?: string): void {
+function expectProblem(answer: RawAnswer, status: number, slug?: ProblemName): void {
   expect(answer.status, answer.text.slice(0, 300)).toBe(status);
   expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
   const body = JSON.parse(answer.text) as { type: string; status: number; title: string };

@@ -52,6 +52,15 @@ describe('POST /api/v1/auth/login', () => {
     expect(res.body.token_type).toBe('bearer');
   });
 
+  it('refuses the right 72-byte password with text after it (bcrypt would compare only the first 72 bytes)', async () => {
+    const password = 'p'.repeat(72);
+    await createUser({ username: 'longpass', password });
+    await login({ username: 'longpass', password }).expect(200);
+    const res = await login({ username: 'longpass', password: `${password}-and-more` });
+    expect(res.status).toBe(401);
+    expect(res.body.detail).toBe('Invalid username or password.');
+  });
+
   it('gives the same 401 body for a wrong password, an unknown user and an inactive user', async () => {
     await createUser({ username: 'grace' });
     await createUser({ username: 'sleepy', is_active: false });

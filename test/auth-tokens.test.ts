@@ -136,6 +136,16 @@ describe('access tokens that must be refused with 401', () => {
     }
   });
 
+  it('refuses a correctly signed token whose subject cannot be a user id (401, not a database error)', async () => {
+    const { tokens } = await userWithTokens(ctx.app);
+    const claims = claimsOf(tokens.access_token);
+    for (const sub of ['99999999999', '2147483648', '0', '01', '-1', '1.5', '1e3', ' 1']) {
+      const res = await me(sign({ ...claims, sub }));
+      expect(res.status, sub).toBe(401);
+      expect(res.body.type).toBe('urn:emporium:problem:unauthorized');
+    }
+  });
+
   it('refuses a refresh token used as an access token', async () => {
     const { tokens } = await userWithTokens(ctx.app);
     await me(tokens.refresh_token).expect(401);

@@ -1,6 +1,7 @@
 /** CACHE_TTL_SECONDS=0 turns every cache off: reads go to PostgreSQL and nothing is written to Redis. */
 import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { useContractChecks, validatedListener } from './support/openapi-contract.js';
 
 process.env.CACHE_TTL_SECONDS = '0';
 const { createRequestListener } = await import('../src/app.js');
@@ -8,7 +9,8 @@ const { sequelize } = await import('../src/db.js');
 const { connectRedis, redis } = await import('../src/redis.js');
 const { resetState } = await import('./support/context.js');
 const { createCategory, createProduct } = await import('./support/factories.js');
-const app = createRequestListener();
+const app = validatedListener(createRequestListener());
+useContractChecks();
 
 beforeAll(async () => {
   await connectRedis();

@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { sequelize } from '../src/db.js';
-import { ConflictError, NotFoundError } from '../src/errors.js';
+import { InsufficientStockError, NotFoundError } from '../src/errors.js';
 import { Cart } from '../src/models/index.js';
 import { addToCart, setCartQuantity } from '../src/services/cart-service.js';
 import { useTestApp } from './support/context.js';
@@ -82,8 +82,11 @@ describe('cart writes', () => {
       [userId, productId],
       () => addToCart(userId, productId, 3),
     );
-    expect('error' in outcome && outcome.error).toBeInstanceOf(ConflictError);
-    expect((outcome as { error: ConflictError }).error.extensions).toEqual({ product_id: productId, available: 5 });
+    expect('error' in outcome && outcome.error).toBeInstanceOf(InsufficientStockError);
+    expect((outcome as { error: InsufficientStockError }).error.extensions).toEqual({
+      product_id: productId,
+      available: 5,
+    });
     expect(await lineOf(userId, productId)).toBe(3);
   });
 

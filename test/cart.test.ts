@@ -165,12 +165,12 @@ describe('POST /api/v1/cart/items', () => {
     const a = await shopper();
     const p = await product({ stock: 5 });
     const over = await a.cart.add({ product_id: p.id, quantity: 6 });
-    expectProblem(over, 409, 'conflict');
+    expectProblem(over, 409, 'insufficient-stock');
     expect(over.body).toMatchObject({ product_id: p.id, available: 5 });
     expect(await rows(a.id)).toEqual({});
 
     await a.cart.add({ product_id: p.id, quantity: 3 }).expect(201);
-    expectProblem(await a.cart.add({ product_id: p.id, quantity: 3 }), 409, 'conflict');
+    expectProblem(await a.cart.add({ product_id: p.id, quantity: 3 }), 409, 'insufficient-stock');
     expect(await rows(a.id)).toEqual({ [p.id]: 3 });
     expect((await a.cart.get().expect(200)).body).toMatchObject({ total_quantity: 3 });
     // Exactly the stock is allowed.
@@ -201,7 +201,7 @@ describe('PATCH /api/v1/cart/items/{product_id}', () => {
     expectInvalid(await a.cart.set(inCart.id, {}), 'quantity');
     expectInvalid(await a.cart.set('abc', { quantity: 1 }), 'product_id');
     const over = await a.cart.set(inCart.id, { quantity: 6 });
-    expectProblem(over, 409, 'conflict');
+    expectProblem(over, 409, 'insufficient-stock');
     expect(over.body).toMatchObject({ product_id: inCart.id, available: 5 });
     expect(await rows(a.id)).toEqual({ [inCart.id]: 2 });
   });

@@ -27,7 +27,7 @@ describe('shop API', () => {
   it('answers an undecodable gzip body with 400 and too many form fields with 413', async () => {
     const { tokens } = await userWithTokens(ctx.app);
     const gzip = await request(ctx.app)
-      .delete('/api/v1/cart')
+      .post('/api/v1/cart/items')
       .set('Authorization', bearer(tokens.access_token))
       .set('Content-Type', 'application/json')
       .set('Content-Encoding', 'gzip')

@@ -6,6 +6,7 @@
 import { createServer } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useContractChecks, validatedListener } from './support/openapi-contract.js';
 
 /** A port nothing listens on: bind one, note it, close it. */
 async function closedPort(): Promise<number> {
@@ -25,7 +26,8 @@ const { createCategory, createProduct, createUser } = await import('./support/fa
 const { signToken } = await import('../src/auth/tokens.js');
 const { config } = await import('../src/config.js');
 
-const app = createRequestListener();
+const app = validatedListener(createRequestListener());
+useContractChecks();
 
 beforeAll(async () => {
   await connectRedis();

@@ -19,7 +19,10 @@ let dummyHash: Promise<string> | undefined;
  * response times do not reveal which accounts exist.
  */
 export async function verifyPassword(password: string, hash: string | null | undefined): Promise<boolean> {
-  if (!hash) {
+  // bcrypt reads only the first 72 bytes: longer text would match on its prefix. No stored password is
+  // longer (the PASSWORD rule), so such a guess is wrong; it still costs a full compare, like any other.
+  const possible = Buffer.byteLength(password, 'utf8') <= PASSWORD.maxBytes;
+  if (!hash || !possible) {
     dummyHash ??= hashPassword(`dummy-${Math.random()}`);
     await bcrypt.compare(password, await dummyHash);
     return false;

@@ -75,12 +75,31 @@ export function canonicalAddress(ip: string | undefined): string {
 /** A login name as typed, in the one spelling limits count it by (NFKC, trimmed, case-folded). */
 export const normalizeLogin = (login: string): string => login.normalize('NFKC').trim().toLowerCase();
 
-/** Express middleware: 429 once a client address exceeds the /auth/* request budget. */
-export const limitAuthRequests: RequestHandler = (req, _res, next) => {
+/** The budget's state as the RateLimit-* headers (draft-ietf-httpapi-ratelimit-headers) tell it. */
+function rateLimitHeaders(state: RateLimiterRes): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(auth.rateLimit),
+    'RateLimit-Remaining': String(Math.max(0, state.remainingPoints)),
+    'RateLimit-Reset': String(Math.ceil(state.msBeforeNext / 1000)),
+  };
+}
+
+/**
+ * Express middleware: 429 once a client address exceeds the /auth/* request
+ * budget. Every answer it lets through, and the 429, says how much of the
+ * budget is left (RateLimit-Limit, -Remaining, -Reset).
+ */
+export const limitAuthRequests: RequestHandler = (req, res, next) => {
   authRequests.consume(canonicalAddress(req.ip)).then(
-    () => next(),
-    (rejection: unknown) =>
-      next(rejection instanceof RateLimiterRes ? new RateLimitedError(retryAfter(rejection)) : rejection),
+    (state) => {
+      res.set(rateLimitHeaders(state));
+      next();
+    },
+    (rejection: unknown) => {
+      if (!(rejection instanceof RateLimiterRes)) return next(rejection);
+      res.set(rateLimitHeaders(rejection));
+      next(new RateLimitedError(retryAfter(rejection)));
+    },
   );
 };
 

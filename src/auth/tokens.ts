@@ -7,6 +7,7 @@
 import { createSecretKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { config } from '../config.js';
+import { MAX_INTEGER } from '../rules.js';
 
 /** Which of the two tokens a JWT is. */
 export type TokenType = 'access' | 'refresh';
@@ -89,6 +90,10 @@ export function signToken(typ: TokenType, userId: number, familyId: string): Sig
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
+/** A `sub` that can be a user's id: a database id (1 to MAX_INTEGER) in decimal, nothing else. */
+const isUserId = (value: unknown): value is string =>
+  typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) && Number(value) <= MAX_INTEGER;
+
 /** The payload as jsonwebtoken's verify checks it: HS256 pinned, signature, exp, nbf; undefined when invalid. */
 function verifiedPayload(token: string): Record<string, unknown> | undefined {
   try {
@@ -116,7 +121,7 @@ export function verifyToken(token: string, expected: TokenType): TokenClaims | n
   if (typeof exp !== 'number' || now >= exp) return null;
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now)) return null;
   if (iss !== config.auth.issuer || !audienceMatches(aud)) return null;
-  if (typ !== expected || !isText(sub) || !/^\d+$/.test(sub) || !isText(jti) || !isText(fam)) return null;
+  if (typ !== expected || !isUserId(sub) || !isText(jti) || !isText(fam)) return null;
   if (typeof iat !== 'number' || iat > now + MAX_CLOCK_SKEW_SECONDS) return null;
   return { sub, jti, typ: expected, fam, iat, exp };
 }

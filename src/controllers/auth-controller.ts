@@ -1,9 +1,10 @@
 import { Body, Controller, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import type { LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, TokenPair } from '../schemas/auth.js';
-import type { ProblemDetails } from '../schemas/problem.js';
+import type { ProblemDetails, ValidationProblem } from '../schemas/problem.js';
 import type { UserOut } from '../schemas/user.js';
 import { login, logout, refresh, register } from '../services/auth-service.js';
+import { NO_STORE } from './cache-policy.js';
 
 /**
  * Accounts and tokens. Every /auth endpoint is rate limited per client IP
@@ -11,12 +12,6 @@ import { login, logout, refresh, register } from '../services/auth-service.js';
  */
 @Route('api/v1/auth')
 @Tags('Auth')
-@Response<ProblemDetails>(
-  429,
-  'Too many requests from this client; see Retry-After',
-  undefined,
-  'application/problem+json',
-)
 export class AuthController extends Controller {
   /**
    * Creates a shopper account. Usernames and e-mail addresses are unique
@@ -26,11 +21,12 @@ export class AuthController extends Controller {
    * @summary Register
    */
   @Post('register')
-  @SuccessResponse(201, 'Created')
+  @SuccessResponse<{ Location: string }>(201, 'Created; Location is the account (/api/v1/users/me)')
   @Response<ProblemDetails>(409, 'The username or e-mail address is taken', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'Invalid or unknown fields', undefined, 'application/problem+json')
+  @Response<ValidationProblem>(422, 'Invalid or unknown fields', undefined, 'application/problem+json')
   public async register(@Body() body: RegisterRequest): Promise<UserOut> {
     const user = await register(body);
+    this.setHeader('Location', '/api/v1/users/me');
     this.setStatus(201);
     return user;
   }
@@ -46,11 +42,11 @@ export class AuthController extends Controller {
    */
   @Post('login')
   @Response<ProblemDetails>(401, 'Invalid username or password', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'Missing or unknown fields', undefined, 'application/problem+json')
+  @Response<ValidationProblem>(422, 'Missing or unknown fields', undefined, 'application/problem+json')
   @Response<ProblemDetails>(503, 'Sign-in state (Redis) is unavailable', undefined, 'application/problem+json')
   public async login(@Body() body: LoginRequest, @Request() req: ExpressRequest): Promise<TokenPair> {
     const pair = await login(body, req.ip ?? 'unknown');
-    this.setHeader('Cache-Control', 'no-store');
+    this.setHeader('Cache-Control', NO_STORE);
     return pair;
   }
 
@@ -71,11 +67,11 @@ export class AuthController extends Controller {
     undefined,
     'application/problem+json',
   )
-  @Response<ProblemDetails>(422, 'Missing or unknown fields', undefined, 'application/problem+json')
+  @Response<ValidationProblem>(422, 'Missing or unknown fields', undefined, 'application/problem+json')
   @Response<ProblemDetails>(503, 'Sign-in state (Redis) is unavailable', undefined, 'application/problem+json')
-  public async refresh(@Body() body: RefreshRequest): Promise<TokenPair> {
+  public async refreshTokens(@Body() body: RefreshRequest): Promise<TokenPair> {
     const pair = await refresh(body.refresh_token);
-    this.setHeader('Cache-Control', 'no-store');
+    this.setHeader('Cache-Control', NO_STORE);
     return pair;
   }
 
@@ -89,7 +85,7 @@ export class AuthController extends Controller {
   @Security('jwt')
   @SuccessResponse(204, 'Logged out')
   @Response<ProblemDetails>(401, 'Missing, invalid or revoked access token', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'Unknown fields', undefined, 'application/problem+json')
+  @Response<ValidationProblem>(422, 'Unknown fields', undefined, 'application/problem+json')
   @Response<ProblemDetails>(503, 'Sign-in state (Redis) is unavailable', undefined, 'application/problem+json')
   public async logout(@Request() req: ExpressRequest, @Body() body?: LogoutRequest): Promise<void> {
     await logout(req.user!, body?.refresh_token);

@@ -10,3 +10,6 @@ export const PUBLIC_CATALOG = 'public, max-age=10, stale-while-revalidate=30';
 
 /** Carts, orders, accounts, tokens. */
 export const PRIVATE = 'private, no-store';
+
+/** Tokens: never stored anywhere (RFC 6749 §5.1). */
+export const NO_STORE = 'no-store';

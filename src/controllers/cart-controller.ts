@@ -16,20 +16,18 @@ import {
 import type { Request as ExpressRequest } from 'express';
 import type { AddCartItemRequest, CartOut, SetCartItemRequest } from '../schemas/cart.js';
 import type { Id } from '../schemas/common.js';
-import type { ProblemDetails } from '../schemas/problem.js';
+import type {
+  InsufficientStockProblem,
+  LimitReachedProblem,
+  ProblemDetails,
+  ValidationProblem,
+} from '../schemas/problem.js';
 import { addToCart, clearCart, getCart, removeFromCart, setCartQuantity } from '../services/cart-service.js';
 
 /** The caller's cart. Needs an access token. */
 @Route('api/v1/cart')
 @Tags('Cart')
 @Security('jwt')
-@Response<ProblemDetails>(
-  401,
-  'Missing, invalid, expired or revoked access token',
-  undefined,
-  'application/problem+json',
-)
-@Response<ProblemDetails>(503, 'Sign-in state (Redis) is unavailable', undefined, 'application/problem+json')
 export class CartController extends Controller {
   /**
    * The cart's lines with each product's current name, price and stock, the
@@ -47,17 +45,23 @@ export class CartController extends Controller {
    * @summary Add to cart
    */
   @Post('items')
-  @SuccessResponse(201, 'Added; the whole cart')
+  @SuccessResponse<{ Location: string }>(201, 'Added; the whole cart (Location: /api/v1/cart)')
   @Response<ProblemDetails>(404, 'No product with this id is for sale', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(409, 'The line would hold more than is in stock', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(
-    422,
-    'Invalid product id or quantity, or unknown fields',
+  @Response<InsufficientStockProblem | ProblemDetails>(
+    409,
+    'The line would hold more than is in stock (`insufficient-stock`), or the cart changed meanwhile (`conflict`: retry)',
     undefined,
     'application/problem+json',
   )
-  public async addItem(@Request() req: ExpressRequest, @Body() body: AddCartItemRequest): Promise<CartOut> {
+  @Response<ValidationProblem | LimitReachedProblem>(
+    422,
+    'Invalid product id or quantity, or unknown fields (`validation-error`); more units than a line or cart may hold (`limit-reached`)',
+    undefined,
+    'application/problem+json',
+  )
+  public async addCartItem(@Request() req: ExpressRequest, @Body() body: AddCartItemRequest): Promise<CartOut> {
     const cart = await addToCart(req.user!.id, body.product_id, body.quantity);
+    this.setHeader('Location', '/api/v1/cart');
     this.setStatus(201);
     return cart;
   }
@@ -75,9 +79,19 @@ export class CartController extends Controller {
     undefined,
     'application/problem+json',
   )
-  @Response<ProblemDetails>(409, 'More than is in stock', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'Invalid quantity or unknown fields', undefined, 'application/problem+json')
-  public async setItem(
+  @Response<InsufficientStockProblem | ProblemDetails>(
+    409,
+    'More than is in stock (`insufficient-stock`), or the cart changed meanwhile (`conflict`: retry)',
+    undefined,
+    'application/problem+json',
+  )
+  @Response<ValidationProblem | LimitReachedProblem>(
+    422,
+    'Invalid quantity or unknown fields (`validation-error`); more units than a line or cart may hold (`limit-reached`)',
+    undefined,
+    'application/problem+json',
+  )
+  public async setCartItemQuantity(
     @Request() req: ExpressRequest,
     @Path() product_id: Id,
     @Body() body: SetCartItemRequest,
@@ -93,8 +107,8 @@ export class CartController extends Controller {
   @Delete('items/{product_id}')
   @SuccessResponse(204, 'Removed')
   @Response<ProblemDetails>(404, 'The product is not in the cart', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'Invalid product id', undefined, 'application/problem+json')
-  public async removeItem(@Request() req: ExpressRequest, @Path() product_id: Id): Promise<void> {
+  @Response<ValidationProblem>(422, 'Invalid product id', undefined, 'application/problem+json')
+  public async removeCartItem(@Request() req: ExpressRequest, @Path() product_id: Id): Promise<void> {
     await removeFromCart(req.user!.id, product_id);
     this.setStatus(204);
   }

@@ -2,7 +2,7 @@ import { Controller, Get, Path, Request, Response, Route, Tags } from '@tsoa/run
 import type { Request as ExpressRequest } from 'express';
 import type { CategoryOut } from '../schemas/category.js';
 import type { Id } from '../schemas/common.js';
-import type { ProblemDetails } from '../schemas/problem.js';
+import type { ProblemDetails, ValidationProblem } from '../schemas/problem.js';
 import { getCategory, listCategories } from '../services/category-service.js';
 import { PUBLIC_CATALOG } from './cache-policy.js';
 import { sendJson } from './json.js';
@@ -31,7 +31,7 @@ export class CategoryController extends Controller {
    */
   @Get('{category_id}')
   @Response<ProblemDetails>(404, 'No category has this id', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(
+  @Response<ValidationProblem>(
     422,
     'The id is not a whole number from 1 to 2147483647',
     undefined,

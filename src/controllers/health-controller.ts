@@ -1,5 +1,5 @@
 import { Controller, Get, Response, Route, Tags } from '@tsoa/runtime';
-import type { ProblemDetails } from '../schemas/problem.js';
+import type { NotReadyProblem } from '../schemas/problem.js';
 import type { HealthStatus, ReadinessReport } from '../schemas/health.js';
 import { health, readiness } from '../services/health-service.js';
 
@@ -25,11 +25,13 @@ export class HealthController extends Controller {
    * @summary Can this instance serve traffic?
    */
   @Get('ready')
-  @Response<ProblemDetails & { checks: ReadinessReport['checks'] }>(
+  @Response<NotReadyProblem>(
     503,
     'A dependency is unavailable or the server is shutting down',
+    undefined,
+    'application/problem+json',
   )
-  public async getReady(): Promise<ReadinessReport> {
+  public async getReadiness(): Promise<ReadinessReport> {
     return readiness();
   }
 }

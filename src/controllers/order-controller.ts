@@ -15,15 +15,15 @@ import {
 } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import type { Id, Page, PageNumber, PageSize } from '../schemas/common.js';
+import type { CheckoutRequest, IdempotencyKey, OrderOut, OrderStatus, OrderSummary } from '../schemas/order.js';
 import type {
-  CheckoutRequest,
-  IdempotencyKey,
-  OrderOut,
-  OrderStatus,
-  OrderSummary,
-  StockShortage,
-} from '../schemas/order.js';
-import type { ProblemDetails } from '../schemas/problem.js';
+  IdempotencyKeyInUseProblem,
+  IllegalTransitionProblem,
+  LimitReachedProblem,
+  OutOfStockProblem,
+  ProblemDetails,
+  ValidationProblem,
+} from '../schemas/problem.js';
 import { checkout } from '../services/checkout-service.js';
 import { type Actor, getOrder, listOrders, transitionOrder } from '../services/order-service.js';
 
@@ -36,18 +36,6 @@ const shopper = (req: ExpressRequest): Actor => ({ kind: 'shopper', userId: req.
 @Route('api/v1/orders')
 @Tags('Orders')
 @Security('jwt')
-@Response<ProblemDetails>(
-  401,
-  'Missing, invalid, expired or revoked access token',
-  undefined,
-  'application/problem+json',
-)
-@Response<ProblemDetails>(
-  503,
-  'Sign-in state (Redis) or the database is unavailable',
-  undefined,
-  'application/problem+json',
-)
 export class OrderController extends Controller {
   /**
    * Checks out the whole cart in one transaction: every line's stock is
@@ -64,16 +52,19 @@ export class OrderController extends Controller {
    * @param idempotency_key Any unique string per checkout attempt, e.g. a UUID.
    */
   @Post()
-  @SuccessResponse(201, 'Order placed (or replayed)')
-  @Response<ProblemDetails & { products: StockShortage[] }>(
+  @SuccessResponse<{ Location: string; 'Idempotent-Replayed'?: 'true' }>(
+    201,
+    'Order placed (or replayed); Location is the order',
+  )
+  @Response<OutOfStockProblem | IdempotencyKeyInUseProblem | LimitReachedProblem>(
     409,
-    'Not enough stock (see products), or the same Idempotency-Key is in flight',
+    'Not enough stock (`out-of-stock`, see products), the same Idempotency-Key is in flight (`idempotency-key-in-use`), or too many unpaid orders (`limit-reached`)',
     undefined,
     'application/problem+json',
   )
-  @Response<ProblemDetails>(
+  @Response<ValidationProblem | LimitReachedProblem>(
     422,
-    'Empty cart, invalid address or unknown fields, or an Idempotency-Key reused with a different body',
+    'Empty cart, invalid address or unknown fields, an Idempotency-Key reused with a different body (`validation-error`), or more units than an order may hold (`limit-reached`)',
     undefined,
     'application/problem+json',
   )
@@ -84,6 +75,7 @@ export class OrderController extends Controller {
   ): Promise<OrderOut> {
     const { order, replayed } = await checkout(req.user!.id, body, idempotency_key);
     if (replayed) this.setHeader('Idempotent-Replayed', 'true');
+    this.setHeader('Location', `/api/v1/orders/${order.id}`);
     this.setStatus(201);
     return order;
   }
@@ -96,7 +88,7 @@ export class OrderController extends Controller {
    * @param status Only orders with this status.
    */
   @Get()
-  @Response<ProblemDetails>(422, 'Invalid paging or status', undefined, 'application/problem+json')
+  @Response<ValidationProblem>(422, 'Invalid paging or status', undefined, 'application/problem+json')
   public async listOrders(
     @Request() req: ExpressRequest,
     @Query() page?: PageNumber,
@@ -125,8 +117,8 @@ export class OrderController extends Controller {
    */
   @Post('{order_id}/pay')
   @Response<ProblemDetails>(404, 'No such order of yours', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(409, 'The order is not pending', undefined, 'application/problem+json')
-  public async pay(@Request() req: ExpressRequest, @Path() order_id: Id): Promise<OrderOut> {
+  @Response<IllegalTransitionProblem>(409, 'The order is not pending', undefined, 'application/problem+json')
+  public async payOrder(@Request() req: ExpressRequest, @Path() order_id: Id): Promise<OrderOut> {
     return transitionOrder(order_id, 'pay', shopper(req));
   }
 
@@ -139,13 +131,13 @@ export class OrderController extends Controller {
    */
   @Post('{order_id}/cancel')
   @Response<ProblemDetails>(404, 'No such order of yours', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(
+  @Response<IllegalTransitionProblem>(
     409,
     'The order is shipped, completed or already cancelled',
     undefined,
     'application/problem+json',
   )
-  public async cancel(@Request() req: ExpressRequest, @Path() order_id: Id): Promise<OrderOut> {
+  public async cancelOrder(@Request() req: ExpressRequest, @Path() order_id: Id): Promise<OrderOut> {
     return transitionOrder(order_id, 'cancel', shopper(req));
   }
 
@@ -157,8 +149,8 @@ export class OrderController extends Controller {
    */
   @Post('{order_id}/confirm')
   @Response<ProblemDetails>(404, 'No such order of yours', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(409, 'The order is not shipped', undefined, 'application/problem+json')
-  public async confirm(@Request() req: ExpressRequest, @Path() order_id: Id): Promise<OrderOut> {
+  @Response<IllegalTransitionProblem>(409, 'The order is not shipped', undefined, 'application/problem+json')
+  public async confirmOrder(@Request() req: ExpressRequest, @Path() order_id: Id): Promise<OrderOut> {
     return transitionOrder(order_id, 'complete', shopper(req));
   }
 }

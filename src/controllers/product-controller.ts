@@ -1,8 +1,8 @@
 import { Controller, Get, Path, Query, Request, Response, Route, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import type { Id, Money, Page, PageNumber, PageSize } from '../schemas/common.js';
-import type { ProductDetail, ProductPage, ProductSort, ProductSummary, ReviewOut } from '../schemas/product.js';
-import type { ProblemDetails } from '../schemas/problem.js';
+import type { BestSellers, ProductDetail, ProductPage, ProductSort, ReviewOut } from '../schemas/product.js';
+import type { ProblemDetails, ValidationProblem } from '../schemas/problem.js';
 import { getProduct, hotProducts, listProductReviews, listProducts } from '../services/product-service.js';
 import { PUBLIC_CATALOG } from './cache-policy.js';
 import { sendJson } from './json.js';
@@ -62,7 +62,7 @@ export class ProductController extends Controller {
    * @param sort Order of the list (without it, a search is ordered by relevance and other lists by `newest`).
    */
   @Get()
-  @Response<ProblemDetails>(422, 'Invalid query parameters', undefined, 'application/problem+json')
+  @Response<ValidationProblem>(422, 'Invalid query parameters', undefined, 'application/problem+json')
   public async listProducts(
     @Request() req: ExpressRequest,
     @Query() page?: PageNumber,
@@ -90,8 +90,8 @@ export class ProductController extends Controller {
    * @param limit How many, 1 to 50 (default 10).
    */
   @Get('hot')
-  @Response<ProblemDetails>(422, 'Invalid limit', undefined, 'application/problem+json')
-  public async hotProducts(@Request() req: ExpressRequest, @Query() limit?: HotLimit): Promise<ProductSummary[]> {
+  @Response<ValidationProblem>(422, 'Invalid limit', undefined, 'application/problem+json')
+  public async listHotProducts(@Request() req: ExpressRequest, @Query() limit?: HotLimit): Promise<BestSellers> {
     this.setHeader('Cache-Control', PUBLIC_CATALOG);
     return sendJson(this, req, await hotProducts(limit ?? 10));
   }
@@ -104,7 +104,7 @@ export class ProductController extends Controller {
    */
   @Get('{product_id}')
   @Response<ProblemDetails>(404, 'No product with this id is for sale', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(
+  @Response<ValidationProblem>(
     422,
     'The id is not a whole number from 1 to 2147483647',
     undefined,
@@ -124,8 +124,8 @@ export class ProductController extends Controller {
    */
   @Get('{product_id}/reviews')
   @Response<ProblemDetails>(404, 'No product with this id is for sale', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'Invalid id or paging', undefined, 'application/problem+json')
-  public async listReviews(
+  @Response<ValidationProblem>(422, 'Invalid id or paging', undefined, 'application/problem+json')
+  public async listProductReviews(
     @Request() req: ExpressRequest,
     @Path() product_id: Id,
     @Query() page?: PageNumber,

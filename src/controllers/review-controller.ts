@@ -1,6 +1,6 @@
 import { Body, Controller, Post, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import type { ProblemDetails } from '../schemas/problem.js';
+import type { ProblemDetails, ValidationProblem } from '../schemas/problem.js';
 import type { ReviewOut } from '../schemas/product.js';
 import type { CreateReviewRequest } from '../schemas/review.js';
 import { createReview } from '../services/review-service.js';
@@ -9,13 +9,6 @@ import { createReview } from '../services/review-service.js';
 @Route('api/v1/reviews')
 @Tags('Reviews')
 @Security('jwt')
-@Response<ProblemDetails>(
-  401,
-  'Missing, invalid, expired or revoked access token',
-  undefined,
-  'application/problem+json',
-)
-@Response<ProblemDetails>(503, 'Sign-in state (Redis) is unavailable', undefined, 'application/problem+json')
 export class ReviewController extends Controller {
   /**
    * Reviews a product from one of the caller's **completed** orders: rating
@@ -33,7 +26,7 @@ export class ReviewController extends Controller {
     undefined,
     'application/problem+json',
   )
-  @Response<ProblemDetails>(
+  @Response<ValidationProblem>(
     422,
     'Invalid rating, text or images; the product is not on the order; or unknown fields',
     undefined,

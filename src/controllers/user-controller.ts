@@ -12,7 +12,7 @@ import {
   Tags,
 } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import type { ProblemDetails } from '../schemas/problem.js';
+import type { ProblemDetails, ValidationProblem } from '../schemas/problem.js';
 import type { ChangePasswordRequest, UpdateMeRequest, UserOut } from '../schemas/user.js';
 import { changePassword, toUserOut, updateMe } from '../services/user-service.js';
 
@@ -20,20 +20,13 @@ import { changePassword, toUserOut, updateMe } from '../services/user-service.js
 @Route('api/v1/users/me')
 @Tags('Account')
 @Security('jwt')
-@Response<ProblemDetails>(
-  401,
-  'Missing, invalid, expired or revoked access token',
-  undefined,
-  'application/problem+json',
-)
-@Response<ProblemDetails>(503, 'Sign-in state (Redis) is unavailable', undefined, 'application/problem+json')
 export class UserController extends Controller {
   /**
    * The account the access token belongs to.
    * @summary Get my account
    */
   @Get()
-  public getMe(@Request() req: ExpressRequest): UserOut {
+  public getMyAccount(@Request() req: ExpressRequest): UserOut {
     return toUserOut(req.user!);
   }
 
@@ -44,8 +37,8 @@ export class UserController extends Controller {
    */
   @Patch()
   @Response<ProblemDetails>(409, 'The e-mail address belongs to another account', undefined, 'application/problem+json')
-  @Response<ProblemDetails>(422, 'Invalid or unknown fields', undefined, 'application/problem+json')
-  public async updateMe(@Request() req: ExpressRequest, @Body() body: UpdateMeRequest): Promise<UserOut> {
+  @Response<ValidationProblem>(422, 'Invalid or unknown fields', undefined, 'application/problem+json')
+  public async updateMyAccount(@Request() req: ExpressRequest, @Body() body: UpdateMeRequest): Promise<UserOut> {
     return updateMe(req.user!, body);
   }
 
@@ -57,7 +50,12 @@ export class UserController extends Controller {
    */
   @Post('password')
   @SuccessResponse(204, 'Password changed')
-  @Response<ProblemDetails>(422, 'Wrong current password, or an invalid new one', undefined, 'application/problem+json')
+  @Response<ValidationProblem>(
+    422,
+    'Wrong current password, or an invalid new one',
+    undefined,
+    'application/problem+json',
+  )
   @Response<ProblemDetails>(429, 'Too many wrong passwords; see Retry-After', undefined, 'application/problem+json')
   public async changePassword(@Request() req: ExpressRequest, @Body() body: ChangePasswordRequest): Promise<void> {
     await changePassword(req.user!, body, req.ip ?? 'unknown');

@@ -3,13 +3,32 @@
  * /openapi.json, Swagger UI at /docs and ReDoc at /redoc.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import spec from '../generated/openapi.json' with { type: 'json' };
+import { config } from '../config.js';
+import generated from '../generated/openapi.json' with { type: 'json' };
+
+/** The spec as served: its `servers` entry is this deployment's PUBLIC_URL when one is set. */
+const spec = config.http.publicUrl
+  ? {
+      ...generated,
+      servers: [{ url: config.http.publicUrl, description: `This ${config.env} server`, 'x-internal': false }],
+    }
+  : generated;
 
 const require = createRequire(import.meta.url);
-const redocBundle = require.resolve('redoc/bundles/redoc.standalone.js');
+/**
+ * ReDoc's bundle draws a "powered by" logo fetched from cdn.redoc.ly, which
+ * the docs CSP (own origin only) blocks with a console error on every visit.
+ * The bundle is served with that one address pointed at a logo served here.
+ */
+const redocBundle = readFileSync(require.resolve('redoc/bundles/redoc.standalone.js'), 'utf8').replace(
+  'https://cdn.redoc.ly/redoc/logo-mini.svg',
+  '/redoc/logo.svg',
+);
+const redocLogo = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#d11"/></svg>`;
 
 const specJson = JSON.stringify(spec);
 const specEtag = `"${createHash('sha1').update(specJson).digest('base64url')}"`;
@@ -62,7 +81,10 @@ export function docsRouter(): Router {
     res.type('application/javascript').send(redocInit);
   });
   router.get('/redoc/redoc.standalone.js', (_req, res) => {
-    res.sendFile(redocBundle, { maxAge: '1d' });
+    res.set('Cache-Control', 'public, max-age=86400').type('application/javascript').send(redocBundle);
+  });
+  router.get('/redoc/logo.svg', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').type('image/svg+xml').send(redocLogo);
   });
   return router;
 }

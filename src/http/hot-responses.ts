@@ -25,10 +25,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import etag from 'etag';
 import type { Express, Request, Response } from 'express';
-import fresh from 'fresh';
 import proxyaddr from 'proxy-addr';
 import type { CacheEntry } from '../cache.js';
 import { isShuttingDown } from '../lifecycle.js';
+import { isFresh } from './conditional.js';
 import { cacheLookups } from '../metrics.js';
 import { recordRequest, requestIdOf, routeLabel } from '../middleware/request-context.js';
 import { mget, redis } from '../redis.js';
@@ -98,7 +98,7 @@ function send(
   const tag = hot.lastEtag!;
   const id = requestIdOf(req);
   let status = 200;
-  if (fresh(req.headers, { etag: tag })) {
+  if (isFresh(req.headers, { etag: tag })) {
     status = 304;
     res.writeHead(304, ['X-Request-Id', id, ...hot.notModifiedHeaders, 'ETag', tag]);
     res.end();

@@ -24,7 +24,7 @@ import {
   problemType,
 } from '../errors.js';
 import { ruleMessageIn } from '../rules.js';
-import type { FieldError, ProblemDetails } from '../schemas/problem.js';
+import type { FieldError, ProblemName, ProblemType } from '../schemas/problem.js';
 import { lastActiveAdminRefusal } from '../services/staff-guard.js';
 
 /**
@@ -34,7 +34,7 @@ import { lastActiveAdminRefusal } from '../services/staff-guard.js';
  */
 export function sendProblem(req: Request, res: Response, error: AppError): void {
   // Extensions first: they can never overwrite a standard member.
-  const body: ProblemDetails & Record<string, unknown> = {
+  const body: { type: ProblemType } & Record<string, unknown> = {
     ...error.extensions,
     type: problemType(error.slug),
     title: error.title,
@@ -110,7 +110,7 @@ function unstorableInput(error: unknown): string | undefined {
   return undefined;
 }
 
-const CLIENT_ERROR_SLUGS: Record<number, [string, string]> = {
+const CLIENT_ERROR_SLUGS: Record<number, [ProblemName, string]> = {
   400: ['bad-request', 'Bad request'],
   413: ['payload-too-large', 'Payload too large'],
   415: ['unsupported-media-type', 'Unsupported media type'],

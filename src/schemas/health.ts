@@ -2,7 +2,13 @@
 export interface HealthStatus {
   /** Always "ok" when the process answers at all. */
   status: 'ok';
-  /** Seconds since the process started. */
+  /**
+   * Whole seconds since the process started.
+   * @isInt
+   * @minimum 0
+   * @maximum 2147483647
+   * @example 3600
+   */
   uptime_seconds: number;
 }
 

@@ -17,11 +17,13 @@ export interface CreateReviewRequest {
    * @isInt Rating must be a whole number from 1 to 5
    * @minimum 1 Rating must be a whole number from 1 to 5
    * @maximum 5 Rating must be a whole number from 1 to 5
+   * @example 5
    */
   rating: number;
   /**
    * What the shopper thinks, up to 2000 characters.
    * @maxLength 2000 must be at most 2000 characters
+   * @example "Comfortable from the first run."
    */
   content?: string;
   /**

@@ -1,3 +1,4 @@
+import type { Id, Timestamp } from './common.js';
 import type { UserRole } from '../rules.js';
 
 /**
@@ -46,16 +47,36 @@ export type Phone = string;
 
 /** What the shop knows about an account. Never includes the password or its hash. */
 export interface UserOut {
-  id: number;
+  id: Id;
+  /**
+   * As stored: NFKC-normalised and kept by the rule USERNAME in src/rules.ts.
+   * @maxLength 50
+   * @pattern ^[A-Za-z0-9_.-]{3,50}$
+   * @example "ada_l"
+   */
   username: string;
+  /**
+   * As stored: NFKC-normalised and kept by the rule EMAIL in src/rules.ts
+   * (validator.js's isEmail, which also takes quoted local parts such as
+   * `"ada lovelace"@example.com`; the pattern states only what every such
+   * address has).
+   * @maxLength 255
+   * @pattern ^[\s\S]+@[^@]+\.[^@]+$
+   * @example "ada@example.com"
+   */
   email: string;
+  /**
+   * The rule PHONE in src/rules.ts.
+   * @minLength 5
+   * @maxLength 32
+   * @pattern ^\+?[0-9\x20()-]+$
+   * @example "+1 555 0100"
+   */
   phone: string | null;
   role: UserRole;
   is_active: boolean;
-  /** ISO 8601 UTC. */
-  created_at: Date;
-  /** ISO 8601 UTC. */
-  updated_at: Date;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 /** Changes to the caller's own account. Send only the fields to change; `phone: null` removes the phone number. */
@@ -74,6 +95,14 @@ export interface UpdateMeRequest {
 
 /** A password change. Other logins of the account are ended; this one stays. */
 export interface ChangePasswordRequest {
+  /**
+   * The account's password now. Every password keeps the PASSWORD rule (at
+   * most 72 bytes, so at most 72 characters): a longer one cannot be it, and
+   * is refused before any hash is compared.
+   * @minLength 1 is required
+   * @maxLength 72 must be at most 72 characters
+   * @example "correct-horse-battery"
+   */
   current_password: string;
   new_password: Password;
 }

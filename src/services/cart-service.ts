@@ -7,7 +7,7 @@
 import { QueryTypes } from 'sequelize';
 import { config } from '../config.js';
 import { type Prepared, prepared, queryRows, sequelize } from '../db.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, InsufficientStockError, NotFoundError } from '../errors.js';
 import { formatCents, toCents } from '../lib/money.js';
 import { getOrLoad, invalidate } from '../cache.js';
 import { key } from '../redis.js';
@@ -154,10 +154,11 @@ const SET_LINE = prepared(
  */
 function assertLineFits(productId: number, quantity: number, cartUnits: number, stock: number): void {
   if (quantity > stock) {
-    throw new ConflictError(`Only ${stock} of product ${productId} in stock; the cart would hold ${quantity}.`, {
-      product_id: productId,
-      available: stock,
-    });
+    throw new InsufficientStockError(
+      productId,
+      stock,
+      `Only ${stock} of product ${productId} in stock; the cart would hold ${quantity}.`,
+    );
   }
   assertLineUnits(productId, quantity);
   assertCartUnits(cartUnits);

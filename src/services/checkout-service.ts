@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { UniqueConstraintError } from 'sequelize';
 import { prepared, queryRows } from '../db.js';
 import { roundBatch } from '../lib/round-batch.js';
-import { ConflictError, ValidationError } from '../errors.js';
+import { IdempotencyKeyInUseError, OutOfStockError, ValidationError } from '../errors.js';
 import { logger } from '../logger.js';
 import { MAX_CENTS, formatCents } from '../lib/money.js';
 import { config } from '../config.js';
@@ -292,7 +292,7 @@ function refuse(lines: readonly SeenLine[]): never {
       available: line.available,
     }));
   const names = shortages.map((s) => `${s.name} (${s.available} available, ${s.requested} wanted)`).join('; ');
-  throw new ConflictError(`Not enough stock for: ${names}.`, { products: shortages });
+  throw new OutOfStockError(shortages, `Not enough stock for: ${names}.`);
 }
 
 /**
@@ -492,7 +492,7 @@ export async function checkout(
     const earlier = await previousOrder(userId, idempotency.key, idempotency.fingerprint);
     if (earlier) return { order: earlier, replayed: true };
     if (!(await claimKey(lockKey!, token))) {
-      throw new ConflictError('A request with this Idempotency-Key is still being processed. Retry shortly.');
+      throw new IdempotencyKeyInUseError();
     }
   }
   try {

@@ -7,7 +7,7 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { config } from '../config.js';
 import { queryRows, sequelize } from '../db.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, IllegalTransitionError, NotFoundError } from '../errors.js';
 import { logger } from '../logger.js';
 import type { CancelReason, OrderStatus } from '../models/index.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../schemas/common.js';
@@ -186,9 +186,10 @@ export async function transitionOrder(orderId: number, action: OrderAction, acto
     await invalidateSales(productIds);
   else if (order.status === 'cancelled') await invalidateStock(productIds);
   if ('expiredInstead' in done) {
-    throw new ConflictError(
+    throw new IllegalTransitionError(
+      'cancelled',
+      [],
       `Order ${orderId} was not paid by its deadline and has been cancelled; its items are back on sale.`,
-      { order_status: 'cancelled', allowed: [] },
     );
   }
   return order;
@@ -217,10 +218,11 @@ async function applyTransition(orderId: number, action: OrderAction, actor: Acto
       const by: Actor = expiredInstead ? { kind: 'system' } : actor;
       const { to } = ORDER_ACTIONS[effective];
       if (!ORDER_TRANSITIONS[row.status].includes(to)) {
-        throw new ConflictError(`An order that is ${row.status} cannot be moved to ${to}.`, {
-          order_status: row.status,
-          allowed: ORDER_TRANSITIONS[row.status],
-        });
+        throw new IllegalTransitionError(
+          row.status,
+          ORDER_TRANSITIONS[row.status],
+          `An order that is ${row.status} cannot be moved to ${to}.`,
+        );
       }
       const lines = await orderItems(orderId, transaction);
       if (to === 'paid') await adjustProducts('sales_count', lines, 1, transaction);

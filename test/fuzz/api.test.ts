@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useContractChecks, validatedListener } from '../support/openapi-contract.js';
 import { type Attack, requestFor } from './requests.js';
 
 // Enough /auth requests per minute that validation, not the limiter, answers them (raw-bodies.test.ts keeps the limits).
@@ -25,7 +26,8 @@ const REQUESTS = budget(process.env.FUZZ_RUNS, 0.62);
 const SEED = seedOf(process.env.FUZZ_SEED);
 const BATCH = 10;
 
-const app = createRequestListener();
+const app = validatedListener(createRequestListener());
+useContractChecks();
 let server: Awaited<ReturnType<typeof serve>>;
 beforeAll(async () => {
   await connectRedis();

@@ -1,12 +1,14 @@
 /**
  * Shared test lifecycle: one app per test file, a clean database and Redis
- * db before every test, connections closed at the end.
+ * db before every test, connections closed at the end, and every response
+ * checked against the served /openapi.json (support/openapi-contract.ts).
  */
 import type { RequestListener } from 'node:http';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createRequestListener } from '../../src/app.js';
 import { sequelize } from '../../src/db.js';
 import { connectRedis, redis } from '../../src/redis.js';
+import { useContractChecks, validatedListener } from './openapi-contract.js';
 
 const TABLES = ['admin_logs', 'reviews', 'order_items', 'orders', 'carts', 'products', 'categories', 'users'];
 
@@ -16,12 +18,13 @@ export async function resetState(): Promise<void> {
   if (redis.status === 'ready') await redis.flushdb();
 }
 
-/** Registers the hooks and returns a handle whose `app` is ready inside tests. */
+/** Registers the hooks and returns a handle whose `app` (its responses checked against the spec) is ready inside tests. */
 export function useTestApp(): { app: RequestListener } {
   const handle = {} as { app: RequestListener };
+  useContractChecks();
   beforeAll(async () => {
     await connectRedis();
-    handle.app = createRequestListener();
+    handle.app = validatedListener(createRequestListener());
   });
   beforeEach(resetState);
   afterAll(async () => {
