@@ -9,7 +9,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DisposableRedis } from '../scripts/drill/redis-server.js';
-import { useContractChecks, validatedListener } from './support/openapi-contract.js';
+import { useContractChecks, validatedListener } from './support/contract-checks.js';
 
 const privateRedis = await DisposableRedis.start();
 process.env.REDIS_URL = privateRedis.url();

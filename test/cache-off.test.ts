@@ -1,7 +1,7 @@
 /** CACHE_TTL_SECONDS=0 turns every cache off: reads go to PostgreSQL and nothing is written to Redis. */
 import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { useContractChecks, validatedListener } from './support/openapi-contract.js';
+import { useContractChecks, validatedListener } from './support/contract-checks.js';
 
 process.env.CACHE_TTL_SECONDS = '0';
 const { createRequestListener } = await import('../src/app.js');

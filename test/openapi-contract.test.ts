@@ -10,15 +10,8 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './support/context.js';
 import { createCategory } from './support/factories.js';
-import {
-  type Mismatch,
-  type OpenApiDocument,
-  ResponseContract,
-  contractSkips,
-  servedContract,
-  takeContractMismatches,
-  validatedListener,
-} from './support/openapi-contract.js';
+import { contractSkips, servedContract, takeContractMismatches, validatedListener } from './support/contract-checks.js';
+import { type Mismatch, type OpenApiDocument, ResponseContract } from './support/openapi-contract.js';
 
 const ctx = useTestApp();
 let spec: OpenApiDocument;

@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useContractChecks, validatedListener } from './support/openapi-contract.js';
+import { useContractChecks, validatedListener } from './support/contract-checks.js';
 
 /** A port nothing listens on: bind one, note it, close it. */
 async function closedPort(): Promise<number> {

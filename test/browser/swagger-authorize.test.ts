@@ -47,6 +47,12 @@ describeInBrowser('API docs in a browser', () => {
     const problems = watchProblems(page);
     await page.goto(`${web.baseUrl}/redoc`);
     await page.locator('h2', { hasText: 'Log in' }).first().waitFor();
+    // Its "powered by" logo loads from this server (the bundle's CDN address is rewritten; the CSP blocks others).
+    const logo = page.locator('img[alt="redocly logo"]');
+    await expect
+      .poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(0);
+    expect(await logo.getAttribute('src')).toBe('/redoc/logo.svg');
     await page.screenshot({ path: `${SCREENSHOTS}redoc.png` });
     expect(problems).toEqual([]);
     await page.close();

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useContractChecks, validatedListener } from '../support/openapi-contract.js';
+import { useContractChecks, validatedListener } from '../support/contract-checks.js';
 import { type Attack, requestFor } from './requests.js';
 
 // Enough /auth requests per minute that validation, not the limiter, answers them (raw-bodies.test.ts keeps the limits).

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createRequestListener } from '../../src/app.js';
 import { sequelize } from '../../src/db.js';
 import { connectRedis, redis } from '../../src/redis.js';
-import { useContractChecks, validatedListener } from './openapi-contract.js';
+import { useContractChecks, validatedListener } from './contract-checks.js';
 
 const TABLES = ['admin_logs', 'reviews', 'order_items', 'orders', 'carts', 'products', 'categories', 'users'];
 
