@@ -49,9 +49,8 @@ describeInBrowser('API docs in a browser', () => {
     await page.locator('h2', { hasText: 'Log in' }).first().waitFor();
     // Its "powered by" logo loads from this server (the bundle's CDN address is rewritten; the CSP blocks others).
     const logo = page.locator('img[alt="redocly logo"]');
-    await expect
-      .poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
-      .toBeGreaterThan(0);
+    // naturalWidth is 0 until an image has loaded, and stays 0 when it failed.
+    await expect.poll(() => logo.evaluate((img) => (img as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
     expect(await logo.getAttribute('src')).toBe('/redoc/logo.svg');
     await page.screenshot({ path: `${SCREENSHOTS}redoc.png` });
     expect(problems).toEqual([]);
