@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from './support/context.js';
+import { type OpenApiDocument, ResponseContract } from './support/openapi-contract.js';
 
 const ctx = useTestApp();
 const run = promisify(execFile);
@@ -62,5 +63,64 @@ describe('API documentation', () => {
     expect(bundle.headers['content-type']).toMatch(/javascript/);
     const init = await request(ctx.app).get('/redoc/init.js').expect(200);
     expect(init.text).toContain("Redoc.init('/openapi.json'");
+  });
+});
+
+describe('examples', () => {
+  it('every response has an example, and each one passes the contract as if the server had sent it', async () => {
+    const { body: spec } = await request(ctx.app).get('/openapi.json').expect(200);
+    const contract = new ResponseContract(spec as OpenApiDocument);
+    type Media = { example?: unknown; examples?: Record<string, { value: unknown }> };
+    type Header = { example?: unknown };
+    type Response = { content?: Record<string, Media>; headers?: Record<string, Header> };
+    let checked = 0;
+    for (const [path, methods] of Object.entries(
+      spec.paths as Record<string, Record<string, { responses: Record<string, Response> }>>,
+    )) {
+      for (const [method, operation] of Object.entries(methods)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const headers = Object.fromEntries(
+            Object.entries(response.headers ?? {}).map(([name, header]) => {
+              expect(header.example, `${method} ${path} ${status} header ${name}`).toBeDefined();
+              return [name.toLowerCase(), [String(header.example)]];
+            }),
+          );
+          const sent = (type: string | undefined, body: unknown) => ({
+            method: method.toUpperCase(),
+            url: path.replace(/\{[^}]+\}/g, '42'),
+            status: Number(status),
+            headers: type ? { ...headers, 'content-type': [type] } : headers,
+            body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
+          });
+          const media = Object.entries(response.content ?? {});
+          if (media.length === 0) expect(contract.check(sent(undefined, undefined)).mismatches).toEqual([]);
+          for (const [type, { example, examples }] of media) {
+            const values = example !== undefined ? [example] : Object.values(examples ?? {}).map((e) => e.value);
+            expect(values.length, `${method} ${path} ${status} ${type}`).toBeGreaterThan(0);
+            for (const value of values) {
+              expect(contract.check(sent(type, value)).mismatches).toEqual([]);
+              checked += 1;
+            }
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(150);
+  });
+
+  it('types every whole number as an integer: the only fractional numbers are average ratings', async () => {
+    const { text } = await request(ctx.app).get('/openapi.json').expect(200);
+    const fractional = new Set<string>();
+    let integers = 0;
+    JSON.parse(text, (key, value: unknown) => {
+      const schema = value as { type?: string; properties?: Record<string, { type?: string }> };
+      for (const [name, property] of Object.entries(schema?.properties ?? {})) {
+        if (property.type === 'number') fractional.add(name);
+        if (property.type === 'integer') integers += 1;
+      }
+      return value;
+    });
+    expect([...fractional]).toEqual(['rating_avg']);
+    expect(integers).toBeGreaterThan(30);
   });
 });
