@@ -112,7 +112,7 @@ describe('examples', () => {
     const { text } = await request(ctx.app).get('/openapi.json').expect(200);
     const fractional = new Set<string>();
     let integers = 0;
-    JSON.parse(text, (key, value: unknown) => {
+    JSON.parse(text, (_key, value: unknown) => {
       const schema = value as { type?: string; properties?: Record<string, { type?: string }> };
       for (const [name, property] of Object.entries(schema?.properties ?? {})) {
         if (property.type === 'number') fractional.add(name);
