@@ -73,6 +73,11 @@ describe('/admin login', () => {
     const res = await login('boss@shop.test').set('Origin', 'https://evil.example').expect(403);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     await login('boss@shop.test').set('Sec-Fetch-Site', 'cross-site').expect(403);
+    // X-Forwarded-Host counts only from a trusted proxy (TRUST_PROXY is 0 here): a client cannot claim the Origin's host.
+    await login('boss@shop.test')
+      .set('Origin', 'https://evil.example')
+      .set('X-Forwarded-Host', 'evil.example')
+      .expect(403);
     expect(await sessionKeys()).toEqual([]);
   });
 });

@@ -8,7 +8,12 @@ const ctx = useTestApp();
 describe('probes', () => {
   it('GET /health answers without touching dependencies', async () => {
     const res = await request(ctx.app).get('/health').expect(200);
-    expect(res.body).toEqual({ status: 'ok', uptime_seconds: expect.any(Number) });
+    expect(res.body).toEqual({ status: 'ok', uptime_seconds: expect.any(Number), redis: 'ok' });
+  });
+
+  it('GET /ready/routing answers 200 "ready" with both checks', async () => {
+    const res = await request(ctx.app).get('/ready/routing').expect(200);
+    expect(res.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
   });
 
   it('GET /ready checks PostgreSQL and Redis', async () => {

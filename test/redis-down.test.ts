@@ -1,7 +1,8 @@
 /**
  * The app pointed at a Redis that is not there (a closed port): public
  * endpoints keep answering from PostgreSQL, authenticated ones fail closed
- * with a quick 503, /ready says Redis failed, and nothing waits for Redis.
+ * with a quick 503, /ready says Redis failed (/ready/routing stays up, degraded), and
+ * nothing waits for Redis.
  */
 import { createServer } from 'node:net';
 import request from 'supertest';
@@ -54,8 +55,14 @@ describe('with Redis unreachable', () => {
     expect(elapsed).toBeLessThan(1_500);
   });
 
-  it('GET /health still answers 200', async () => {
-    await request(app).get('/health').expect(200);
+  it('GET /health still answers 200, saying Redis is unavailable', async () => {
+    const res = await request(app).get('/health').expect(200);
+    expect(res.body).toMatchObject({ status: 'ok', redis: 'unavailable' });
+  });
+
+  it('GET /ready/routing stays 200 for load balancers ("degraded"): the catalog keeps serving', async () => {
+    const res = await request(app).get('/ready/routing').expect(200);
+    expect(res.body).toEqual({ status: 'degraded', checks: { postgres: 'ok', redis: 'unavailable' } });
   });
 
   it('GET /api/v1/categories is served from PostgreSQL', async () => {

@@ -19,7 +19,7 @@
  * the load waits at most that long (test/admin-startup.test.ts prints both).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import { config } from '../config.js';
 import { ForbiddenError, ValidationError } from '../errors.js';
 import { logger } from '../logger.js';
@@ -116,8 +116,24 @@ export const sameOriginOnly: RequestHandler = (req, _res, next) => {
   } catch {
     host = undefined;
   }
-  return host === req.headers.host ? next() : refuse();
+  return host !== undefined && host === addressedHost(req) ? next() : refuse();
 };
+
+/**
+ * The host the browser addressed: a trusted proxy's X-Forwarded-Host (its
+ * first value, as Express's `req.hostname` reads it, but with the port), else
+ * Host. A proxy that rewrites Host to the instance's own address then still
+ * has its staff's POSTs accepted, as long as TRUST_PROXY names it and it
+ * sends X-Forwarded-Host; an untrusted client cannot choose it.
+ */
+function addressedHost(req: Request): string | undefined {
+  const forwarded = req.headers['x-forwarded-host'];
+  const trust = req.app.get('trust proxy fn') as (address: string | undefined, hop: number) => boolean;
+  if (typeof forwarded === 'string' && forwarded !== '' && trust(req.socket.remoteAddress, 0)) {
+    return forwarded.split(',')[0]!.trim();
+  }
+  return req.headers.host;
+}
 
 /**
  * AdminJS reads its query parameters (sortBy, direction, page, filters…) as

@@ -1,7 +1,7 @@
 import { Controller, Get, Response, Route, Tags } from '@tsoa/runtime';
 import type { NotReadyProblem } from '../schemas/problem.js';
-import type { HealthStatus, ReadinessReport } from '../schemas/health.js';
-import { health, readiness } from '../services/health-service.js';
+import type { HealthStatus, ReadinessReport, RoutingReport } from '../schemas/health.js';
+import { health, readiness, routingReadiness } from '../services/health-service.js';
 
 /** Probes for load balancers and orchestrators. */
 @Route('')
@@ -9,7 +9,8 @@ import { health, readiness } from '../services/health-service.js';
 export class HealthController extends Controller {
   /**
    * Liveness: answers 200 whenever the process is up, without touching any
-   * dependency. Use it to decide whether to restart the process.
+   * dependency (`redis` is the client's connection state, no round trip).
+   * Use it to decide whether to restart the process.
    * @summary Is the process alive?
    */
   @Get('health')
@@ -33,5 +34,26 @@ export class HealthController extends Controller {
   )
   public async getReadiness(): Promise<ReadinessReport> {
     return readiness();
+  }
+
+  /**
+   * Readiness for routing, for load balancers: 200 while this instance can
+   * serve, that is while PostgreSQL answers `SELECT 1` within a second.
+   * Redis is checked too and reported: `status` is "degraded" while it does
+   * not answer (the catalog keeps serving from PostgreSQL; sign-in state and
+   * carts answer 503 until it is back), so a Redis failover does not take
+   * every instance out of rotation. 503 when PostgreSQL is unavailable or
+   * the server is shutting down. `/ready` stays the strict check (both).
+   * @summary Can a load balancer route traffic here?
+   */
+  @Get('ready/routing')
+  @Response<NotReadyProblem>(
+    503,
+    'PostgreSQL is unavailable or the server is shutting down',
+    undefined,
+    'application/problem+json',
+  )
+  public async getRoutingReadiness(): Promise<RoutingReport> {
+    return routingReadiness();
   }
 }

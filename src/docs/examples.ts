@@ -131,7 +131,7 @@ const page = <T>(items: T[]): Wire<Page<T>> =>
   ({ items, total: items.length, page: 1, page_size: 20 }) as Wire<Page<T>>;
 
 const ready: Wire<ReadinessReport> = { status: 'ready', checks: { postgres: 'ok', redis: 'ok' } };
-const alive: Wire<HealthStatus> = { status: 'ok', uptime_seconds: 3600 };
+const alive: Wire<HealthStatus> = { status: 'ok', uptime_seconds: 3600, redis: 'ok' };
 
 /** The success example of each operation (by operationId) and status. */
 export const RESPONSE_EXAMPLES: Record<string, Record<string, unknown>> = {
@@ -167,6 +167,7 @@ export const RESPONSE_EXAMPLES: Record<string, Record<string, unknown>> = {
   createReview: { '201': review },
   getHealth: { '200': alive },
   getReadiness: { '200': ready },
+  getRoutingReadiness: { '200': { status: 'degraded', checks: { postgres: 'ok', redis: 'unavailable' } } },
 };
 
 /** A problem subtype's example: its own `type` and members, the generic ones filled in by problemExample. */

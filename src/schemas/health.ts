@@ -10,6 +10,11 @@ export interface HealthStatus {
    * @example 3600
    */
   uptime_seconds: number;
+  /**
+   * Redis as this process's client sees it right now ("ok": connected), without a round trip: the
+   * shop keeps serving the catalog while it is "unavailable"; sign-in and carts need it.
+   */
+  redis: 'ok' | 'unavailable';
 }
 
 /** Readiness: every dependency the API needs answered. */
@@ -23,6 +28,17 @@ export interface ReadinessReport {
     /** `PING` on Redis: "ok" or "unavailable". */
     redis: 'ok' | 'unavailable';
   };
+}
+
+/**
+ * Readiness for routing: this instance can serve (PostgreSQL answered).
+ * "degraded" while Redis is unavailable: the catalog is served from
+ * PostgreSQL, sign-in state and carts answer 503 until it returns.
+ */
+export interface RoutingReport {
+  status: 'ready' | 'degraded';
+  /** Each dependency and what it answered. */
+  checks: ReadinessReport['checks'];
 }
 
 /** The state of one dependency as seen by the readiness check. */

@@ -2,8 +2,8 @@
 import { sequelize } from '../db.js';
 import { ServiceUnavailableError } from '../errors.js';
 import { isShuttingDown } from '../lifecycle.js';
-import { redis } from '../redis.js';
-import type { DependencyState, HealthStatus, ReadinessReport } from '../schemas/health.js';
+import { redis, redisReady } from '../redis.js';
+import type { DependencyState, HealthStatus, ReadinessReport, RoutingReport } from '../schemas/health.js';
 
 /** How long one dependency check may take before it counts as unavailable. */
 const CHECK_TIMEOUT_MS = 1_000;
@@ -43,9 +43,18 @@ async function attempt(check: () => Promise<unknown>): Promise<DependencyState> 
   }
 }
 
-/** The process is alive. */
+/** The process is alive; Redis as the client sees it (no round trip). */
 export function health(): HealthStatus {
-  return { status: 'ok', uptime_seconds: Math.round(process.uptime()) };
+  return { status: 'ok', uptime_seconds: Math.round(process.uptime()), redis: redisReady() ? 'ok' : 'unavailable' };
+}
+
+/** Both checks at once, each bounded by CHECK_TIMEOUT_MS (with one more try when starved). */
+async function checkAll(): Promise<ReadinessReport['checks']> {
+  const [postgres, redisState] = await Promise.all([
+    probe(() => sequelize.query('SELECT 1')),
+    probe(() => redis.ping()),
+  ]);
+  return { postgres, redis: redisState };
 }
 
 /**
@@ -54,11 +63,7 @@ export function health(): HealthStatus {
  * the process drains.
  */
 export async function readiness(): Promise<ReadinessReport> {
-  const [postgres, redisState] = await Promise.all([
-    probe(() => sequelize.query('SELECT 1')),
-    probe(() => redis.ping()),
-  ]);
-  const checks = { postgres, redis: redisState };
+  const checks = await checkAll();
   if (isShuttingDown()) {
     throw new ServiceUnavailableError('The server is shutting down.', { checks });
   }
@@ -69,4 +74,18 @@ export async function readiness(): Promise<ReadinessReport> {
     throw new ServiceUnavailableError(`Not ready: ${failed.join(' and ')} unavailable.`, { checks });
   }
   return { status: 'ready', checks };
+}
+
+/**
+ * Readiness for a load balancer's routing: 200 while this instance can serve
+ * (PostgreSQL answers), "degraded" in the body while Redis does not, so a
+ * Redis failover does not take every instance out of rotation at once (the
+ * catalog keeps serving from PostgreSQL). 503 when PostgreSQL is unavailable
+ * or the server is shutting down.
+ */
+export async function routingReadiness(): Promise<RoutingReport> {
+  const checks = await checkAll();
+  if (isShuttingDown()) throw new ServiceUnavailableError('The server is shutting down.', { checks });
+  if (checks.postgres !== 'ok') throw new ServiceUnavailableError('Not ready: PostgreSQL unavailable.', { checks });
+  return { status: checks.redis === 'ok' ? 'ready' : 'degraded', checks };
 }
