@@ -1,5 +1,6 @@
 /**
- * Outage drills: `npm run drill [-- --only redis,postgres,sigterm,two-instances] [--no-build]`.
+ * Outage drills: `npm run drill [-- --only redis,postgres,sigterm,two-instances,scale] [--no-build]`, or
+ * drills named as arguments (`npm run drill -- scale`).
  *
  * Each drill runs the app (built once, `node dist/server.js`) against
  * disposable servers of its own, prints what it saw and checks the promises
@@ -11,6 +12,7 @@ import { buildApp } from './app-process.js';
 import { checkpoint, cleanupAll, installSignalHandlers, isAborting } from './cleanup.js';
 import { postgresDrill } from './postgres-drill.js';
 import { redisDrill } from './redis-drill.js';
+import { scaleDrill } from './scale-drill.js';
 import type { Report } from './report.js';
 import { sigtermDrill } from './sigterm-drill.js';
 import { twoInstancesDrill } from './two-instances-drill.js';
@@ -21,13 +23,16 @@ const DRILLS: Record<string, () => Promise<Report>> = {
   postgres: postgresDrill,
   sigterm: sigtermDrill,
   'two-instances': twoInstancesDrill,
+  scale: scaleDrill,
 };
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     options: { only: { type: 'string' }, 'no-build': { type: 'boolean', default: false } },
+    allowPositionals: true,
   });
-  const selected = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(DRILLS);
+  const named = [...(values.only?.split(',') ?? []), ...positionals].map((name) => name.trim()).filter(Boolean);
+  const selected = named.length > 0 ? named : Object.keys(DRILLS);
   const unknown = selected.filter((name) => !(name in DRILLS));
   if (unknown.length > 0 || selected.length === 0) {
     console.error(`unknown drill: ${unknown.join(', ')}; choose from ${Object.keys(DRILLS).join(', ')}`);
