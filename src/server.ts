@@ -10,6 +10,7 @@ import { Server as NetServer } from 'node:net';
 import { startAdminPanel } from './admin/index.js';
 import { createRequestListener } from './app.js';
 import { config } from './config.js';
+import { serviceIndex } from './controllers/index-controller.js';
 import { sequelize } from './db.js';
 import { type JobRunner, startJobs } from './jobs/index.js';
 import { beginShutdown } from './lifecycle.js';
@@ -76,6 +77,13 @@ function main(): void {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     logger.info({ port, env: config.env }, `listening on http://${config.http.host}:${port}`);
+    const base =
+      config.http.publicUrl ?? `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}`;
+    const { links } = serviceIndex();
+    const url = (link: string): string => (link.startsWith('/') ? `${base}${link}` : link);
+    logger.info(
+      `API ${url(links.api)} · Swagger UI ${url(links.docs)} · ReDoc ${url(links.redoc)} · staff panel ${url(links.admin)}`,
+    );
     // After listening, so /ready and the API answer while it loads (admin/index.ts).
     void startAdminPanel();
   });

@@ -11,6 +11,23 @@ describe('probes', () => {
     expect(res.body).toEqual({ status: 'ok', uptime_seconds: expect.any(Number), redis: 'ok' });
   });
 
+  it('GET / answers the links to the API, its docs, the panel and the probes', async () => {
+    const res = await request(ctx.app).get('/').expect(200);
+    expect(res.body).toEqual({
+      name: 'Emporium API',
+      links: {
+        api: '/api/v1',
+        openapi: '/openapi.json',
+        docs: '/docs',
+        redoc: '/redoc',
+        admin: '/admin',
+        health: '/health',
+        ready: '/ready',
+      },
+    });
+    for (const link of ['/openapi.json', '/redoc', '/health', '/ready']) await request(ctx.app).get(link).expect(200);
+  });
+
   it('GET /ready/routing answers 200 "ready" with both checks', async () => {
     const res = await request(ctx.app).get('/ready/routing').expect(200);
     expect(res.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });

@@ -1,6 +1,7 @@
 /**
  * The served spec names this deployment in `servers` when PUBLIC_URL is set
- * (the file on disk, and a deployment without it, say "/").
+ * (the file on disk, and a deployment without it, say "/"), and GET / links
+ * under it.
  */
 import request from 'supertest';
 import { expect, it } from 'vitest';
@@ -16,4 +17,12 @@ it('serves PUBLIC_URL (without its trailing slash) as the only server', async ()
   ]);
   expect(onDisk.servers).toEqual([expect.objectContaining({ url: '/', 'x-internal': false })]);
   expect(res.body.paths).toEqual(onDisk.paths);
+});
+
+it('answers GET / with absolute links under PUBLIC_URL', async () => {
+  const res = await request(createApp()).get('/').expect(200);
+  expect(res.body.links).toMatchObject({
+    api: 'https://shop.example.com/api/v1',
+    docs: 'https://shop.example.com/docs',
+  });
 });

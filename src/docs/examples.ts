@@ -165,6 +165,20 @@ export const RESPONSE_EXAMPLES: Record<string, Record<string, unknown>> = {
     }),
   },
   createReview: { '201': review },
+  getIndex: {
+    '200': {
+      name: 'Emporium API',
+      links: {
+        api: '/api/v1',
+        openapi: '/openapi.json',
+        docs: '/docs',
+        redoc: '/redoc',
+        admin: '/admin',
+        health: '/health',
+        ready: '/ready',
+      },
+    },
+  },
   getHealth: { '200': alive },
   getReadiness: { '200': ready },
   getRoutingReadiness: { '200': { status: 'degraded', checks: { postgres: 'ok', redis: 'unavailable' } } },
