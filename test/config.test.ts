@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.js';
@@ -149,5 +152,34 @@ describe('server start with a bad configuration', () => {
     });
     expect(code).toBe(1);
     expect(stderr).toContain('JWT_SECRET: is the development default');
+  });
+});
+
+describe('environment files', () => {
+  /** A copy of db/env.cjs beside a .env and the real .env.example, in a directory of its own. */
+  function project(): string {
+    const root = mkdtempSync(join(tmpdir(), 'emporium-env-'));
+    mkdirSync(join(root, 'db'));
+    copyFileSync(new URL('../db/env.cjs', import.meta.url), join(root, 'db', 'env.cjs'));
+    copyFileSync(new URL('../.env.example', import.meta.url), join(root, '.env.example'));
+    writeFileSync(join(root, '.env'), 'AUTH_RATE_LIMIT=7\n');
+    return root;
+  }
+  /** AUTH_RATE_LIMIT as a fresh process in `root` sees it after loading the env files under `nodeEnv`. */
+  const seen = (root: string, nodeEnv: string): string =>
+    execFileSync(
+      process.execPath,
+      ['-e', "require('./db/env.cjs').loadEnvFiles(); process.stdout.write(String(process.env.AUTH_RATE_LIMIT))"],
+      { cwd: root, env: { PATH: process.env.PATH, NODE_ENV: nodeEnv } },
+    ).toString();
+
+  it("the suite never reads a developer's .env (its settings are explicit); development does", () => {
+    const root = project();
+    try {
+      expect(seen(root, 'development')).toBe('7');
+      expect(seen(root, 'test')).toBe(example.AUTH_RATE_LIMIT);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
