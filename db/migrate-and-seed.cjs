@@ -5,6 +5,10 @@
  * does not exist yet, then runs `sequelize-cli
  * db:migrate` and `db:seed:all` while holding a PostgreSQL advisory lock, so
  * several instances starting at once migrate one at a time instead of racing.
+ * All of it on DATABASE_DIRECT_URL (else DATABASE_URL): a session lock needs
+ * a session of its own, which PgBouncer's transaction mode does not give. In
+ * that mode it also sets the app role's timeouts in the database
+ * (db/pool-settings.cjs).
  *
  * Plain CommonJS with production dependencies only: the Docker image runs it.
  */
@@ -12,6 +16,7 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { Client } = require('pg');
 const { loadEnvFiles } = require('./env.cjs');
+const { applyRoleTimeouts, urlUser } = require('./pool-settings.cjs');
 
 loadEnvFiles();
 
@@ -65,13 +70,28 @@ function sequelizeCli(command) {
 }
 
 async function main() {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: expected postgres://user:password@host:5432/emporium');
+  const appUrl = process.env.DATABASE_URL;
+  if (!appUrl) throw new Error('DATABASE_URL is not set: expected postgres://user:password@host:5432/emporium');
+  // The lock is a session's: through a pooler in transaction mode it would be taken on one server
+  // connection and released (or not) on another, so it goes over the direct connection.
+  const url = process.env.DATABASE_DIRECT_URL || appUrl;
+  const transactionMode = process.env.DB_POOL_MODE === 'transaction';
+  if (transactionMode && !process.env.DATABASE_DIRECT_URL) {
+    console.warn(
+      'migrate-and-seed: DB_POOL_MODE=transaction without DATABASE_DIRECT_URL: the migration lock may not hold',
+    );
+  }
   const client = await connectWithRetry(url, Number(process.env.DB_WAIT_SECONDS || 60));
   try {
+    // Waiting for the lock is one long statement: no role statement timeout may cut it short.
+    if (url !== appUrl || !transactionMode) await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [LOCK_KEY]);
     sequelizeCli('db:migrate');
     sequelizeCli('db:seed:all');
+    if (transactionMode) {
+      const statementTimeoutMs = Number(process.env.DB_STATEMENT_TIMEOUT_MS || 5000);
+      await applyRoleTimeouts(client, { role: urlUser(appUrl), statementTimeoutMs });
+    }
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [LOCK_KEY]).catch(() => undefined);
     await client.end();

@@ -11,12 +11,22 @@
  * its old copy). Every invalidation bumps the entry's generation; a reader
  * notes the generation before loading and stores its result only if the
  * generation is still the same (one Lua check-and-set).
+ *
+ * Invalidation by prefix needs no SCAN (which would see one node of a
+ * Cluster, and the whole keyspace of a single server): an entry filled under
+ * a prefix is recorded in the prefix's member set (a sorted set scored by
+ * expiry, trimmed on every fill), and invalidating the prefix deletes the
+ * members it lists. A key's generation counter, a prefix's counter and its
+ * member set live in the key's (or prefix's) hash slot, so in a Redis
+ * Cluster every prefix used for invalidation must carry a hash tag
+ * (`key('cache', hashTag('product'), '')`): all its entries then share one
+ * slot, and the fill script and the invalidation stay on one node.
  */
 import type { Result } from 'ioredis';
 import { config } from './config.js';
 import { logger } from './logger.js';
 import { cacheLookups } from './metrics.js';
-import { key, mget, redis } from './redis.js';
+import { hasHashTag, isCluster, key, mget, redis, slotGroups } from './redis.js';
 
 /** How a cached value is described to getOrLoad. */
 export interface CacheOptions {
@@ -33,9 +43,22 @@ export interface CacheOptions {
   generation?: string;
 }
 
-/** Where the generation counter of a cache key or prefix lives (outside every cache prefix). */
-const generationKey = (target: string): string => key('generation', target);
+/**
+ * Where the generation counter of a cache key or prefix lives (outside every
+ * cache prefix, in the target's hash slot: a target without a tag becomes
+ * the tag).
+ */
+const generationKey = (target: string): string => key('generation', hasHashTag(target) ? target : `{${target}}`);
+/** Where a prefix's member set lives (in the prefix's slot; see the module comment). */
+const membersKey = (prefix: string): string => key('members', prefix);
 const GENERATION_TTL_SECONDS = 86_400;
+
+/** In a Cluster, a prefix's entries, counter and member set must share a slot: the prefix needs a tag. */
+function assertSlotSafe(prefix: string): void {
+  if (isCluster && !hasHashTag(prefix)) {
+    throw new Error(`cache prefix ${prefix} needs a hash tag in a Redis Cluster (see cache.ts)`);
+  }
+}
 
 /** The generation counters guarding an entry: its own key's, and its prefix's when it names one. */
 const generationKeys = (cacheKey: string, options: CacheOptions): string[] =>
@@ -43,20 +66,47 @@ const generationKeys = (cacheKey: string, options: CacheOptions): string[] =>
     ? [generationKey(cacheKey), generationKey(options.generation)]
     : [generationKey(cacheKey)];
 
-// KEYS: the entry, then its generation counters; ARGV: value, TTL, then each counter's expected value.
+// KEYS: the entry, its generation counters, then the prefix's member set if any; ARGV: value, TTL, the number
+// of counters, then each counter's expected value. TIME is the server's clock, the same for every instance.
 redis.defineCommand('emporiumCacheFill', {
   lua: `
-    for i = 2, #KEYS do
-      if (redis.call('GET', KEYS[i]) or '') ~= ARGV[i + 1] then return 0 end
+    local counters = tonumber(ARGV[3])
+    for i = 1, counters do
+      if (redis.call('GET', KEYS[i + 1]) or '') ~= ARGV[i + 3] then return 0 end
     end
-    redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+    local ttl = tonumber(ARGV[2])
+    redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
+    local members = KEYS[counters + 2]
+    if members then
+      local time = redis.call('TIME')
+      local now = tonumber(time[1])
+      redis.call('ZREMRANGEBYSCORE', members, '-inf', now)
+      redis.call('ZADD', members, now + ttl, KEYS[1])
+      if redis.call('TTL', members) < ttl then redis.call('EXPIRE', members, ttl) end
+    end
     return 1
+  `,
+});
+
+// KEYS: the prefix's generation counter, its member set; ARGV: the counter's TTL. Deletes the members listed.
+redis.defineCommand('emporiumInvalidatePrefix', {
+  numberOfKeys: 2,
+  lua: `
+    redis.call('INCR', KEYS[1])
+    redis.call('EXPIRE', KEYS[1], ARGV[1])
+    local members = redis.call('ZRANGE', KEYS[2], 0, -1)
+    for i = 1, #members, 500 do
+      redis.call('UNLINK', unpack(members, i, math.min(i + 499, #members)))
+    end
+    redis.call('DEL', KEYS[2])
+    return #members
   `,
 });
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     emporiumCacheFill(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
+    emporiumInvalidatePrefix(generationKey: string, membersKey: string, ttl: number): Result<number, Context>;
   }
 }
 /** JSON text known to encode a T: serialised once, sent as it is (see controllers/json.ts). */
@@ -129,13 +179,16 @@ function answer<T>(
   const pending = inFlight.get(cacheKey) as Promise<CachedJson<T> | undefined> | undefined;
   if (pending) return pending;
   const genKeys = generationKeys(cacheKey, options);
+  const members = options.generation && options.generation !== cacheKey ? [membersKey(options.generation)] : [];
+  if (options.generation) assertSlotSafe(options.generation);
   const loading = (async () => {
     const loaded = await serialise(load);
     if (loaded === undefined) return undefined;
     const ttl = options.ttlSeconds ?? config.cache.ttlSeconds;
     const expected = genKeys.map((_, i) => generations[i] ?? '');
+    const keys = [cacheKey, ...genKeys, ...members];
     const stored = await redis
-      .emporiumCacheFill(1 + genKeys.length, cacheKey, ...genKeys, loaded.json, ttl, ...expected)
+      .emporiumCacheFill(keys.length, ...keys, loaded.json, ttl, genKeys.length, ...expected)
       .catch(() => 0);
     return stored === 1 ? { ...loaded, entry } : loaded;
   })().finally(() => inFlight.delete(cacheKey));
@@ -187,12 +240,20 @@ export async function getOrLoad<T>(cacheKey: string, options: CacheOptions, load
   }
 }
 
-/** Bumps generations (so in-flight fills are dropped) and deletes the entries in one transaction. */
-function bumpAndDelete(targets: string[], keysToDelete: string[]) {
-  const batch = redis.multi();
-  for (const target of targets) batch.incr(generationKey(target)).expire(generationKey(target), GENERATION_TTL_SECONDS);
-  if (keysToDelete.length > 0) batch.unlink(...keysToDelete);
-  return batch.exec();
+/**
+ * Bumps the entries' generations (so in-flight fills are dropped) and
+ * deletes them: one transaction, or in a Cluster one per slot.
+ */
+function bumpAndDelete(cacheKeys: string[]) {
+  return Promise.all(
+    slotGroups(cacheKeys).map((group) => {
+      const batch = redis.multi();
+      for (const target of group) {
+        batch.incr(generationKey(target)).expire(generationKey(target), GENERATION_TTL_SECONDS);
+      }
+      return batch.unlink(...group).exec();
+    }),
+  );
 }
 
 /**
@@ -203,7 +264,7 @@ function bumpAndDelete(targets: string[], keysToDelete: string[]) {
 export async function invalidate(...cacheKeys: string[]): Promise<boolean> {
   if (cacheKeys.length === 0) return true;
   try {
-    await bumpAndDelete(cacheKeys, cacheKeys);
+    await bumpAndDelete(cacheKeys);
     return true;
   } catch (error) {
     logger.warn({ err: { message: (error as Error).message }, keys: cacheKeys }, 'cache invalidation failed');
@@ -212,24 +273,18 @@ export async function invalidate(...cacheKeys: string[]): Promise<boolean> {
 }
 
 /**
- * Invalidates every entry whose key starts with `prefix` (SCAN, never KEYS);
- * entries cached under a prefix pass it as their `generation`. Same failure
- * rule as `invalidate`.
+ * Invalidates every entry cached under `prefix` (those that name it as their
+ * `generation`): one script that bumps the prefix's generation and deletes
+ * the entries its member set lists, no SCAN. Same failure rule as
+ * `invalidate`.
  */
 export async function invalidatePrefix(prefix: string): Promise<boolean> {
   try {
-    await bumpAndDelete([prefix], []);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    assertSlotSafe(prefix);
+    await redis.emporiumInvalidatePrefix(generationKey(prefix), membersKey(prefix), GENERATION_TTL_SECONDS);
     return true;
   } catch (error) {
     logger.warn({ err: { message: (error as Error).message }, prefix }, 'cache invalidation failed');
     return false;
   }
 }
-
-const escapeGlob = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');

@@ -68,6 +68,43 @@ function isProxyAddress(entry: string): boolean {
   return /^\d+$/.test(bits) && Number(bits) <= max;
 }
 
+/** DATABASE_REPLICA_URLS: comma-separated PostgreSQL URLs of read replicas (empty: none). */
+const replicaUrls = z.string().transform((value, context): string[] => {
+  const urls = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const bad = urls.findIndex((entry) => {
+    try {
+      return !['postgres:', 'postgresql:'].includes(new URL(entry).protocol);
+    } catch {
+      return true;
+    }
+  });
+  if (bad === -1) return urls;
+  context.addIssue({ code: 'custom', message: `expected postgres:// URLs separated by commas (entry ${bad + 1})` });
+  return z.NEVER;
+});
+
+/** A Redis node address as `host:port` (IPv6 hosts in brackets: `[::1]:6379`). */
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** REDIS_SENTINELS / REDIS_CLUSTER_NODES: comma-separated `host:port` addresses (empty: none). */
+const redisNodes = z.string().transform((value, context): RedisNode[] => {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const nodes = entries.map((entry) => /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(entry));
+  const bad = nodes.findIndex((match) => !match || Number(match[3]) > 65535);
+  if (bad === -1) return nodes.map((match) => ({ host: match![1] ?? match![2]!, port: Number(match![3]) }));
+  context.addIssue({ code: 'custom', message: `expected host:port addresses separated by commas (entry ${bad + 1})` });
+  return z.NEVER;
+});
+
 /**
  * The hand-made fast paths, each of which bypasses a library's ordinary way
  * for a measured gain (the figure is next to each). FAST_PATHS_OFF turns
@@ -107,9 +144,17 @@ const envSchema = z.object({
   DB_POOL_MAX: int(1, 200).default(10),
   DB_ACQUIRE_TIMEOUT_MS: int(100, 60_000).default(3000),
   DB_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(5000),
+  DB_POOL_MODE: z.enum(['session', 'transaction'], 'expected session or transaction').default('session'),
+  DATABASE_DIRECT_URL: url(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/emporium').optional(),
+  DATABASE_REPLICA_URLS: replicaUrls.default([]),
+  DB_REPLICA_CONNECT_TIMEOUT_MS: int(50, 60_000).default(1000),
+  DB_REPLICA_RETRY_SECONDS: int(1, 3_600).default(10),
   REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379/0').default('redis://127.0.0.1:6379/0'),
   REDIS_KEY_PREFIX: z.string().max(64).default('emporium:'),
   REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(500),
+  REDIS_SENTINELS: redisNodes.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).max(200).optional(),
+  REDIS_CLUSTER_NODES: redisNodes.optional(),
   CACHE_TTL_SECONDS: int(0, 86_400).default(300),
   LIST_CACHE_TTL_SECONDS: int(1, 3_600).default(30),
   CALLER_CACHE_TTL_SECONDS: int(1, 300).default(5),
@@ -172,11 +217,27 @@ export interface Config {
     poolMax: number;
     acquireTimeoutMs: number;
     statementTimeoutMs: number;
+    /**
+     * How DATABASE_URL is pooled: `session` (a connection of its own, or a session-mode pooler) or
+     * `transaction` (PgBouncer's transaction mode: no startup parameters, no named prepared
+     * statements, timeouts set per transaction and as role settings).
+     */
+    poolMode: 'session' | 'transaction';
+    /** A connection that bypasses any pooler, for migrations and their advisory lock (DATABASE_URL unless set). */
+    directUrl: string;
+    /** Read replicas for reads that may be a moment stale (catalog, categories, hot products, admin lists). */
+    replicaUrls: string[];
+    /** How long a replica may take to connect before its reads go to the primary. */
+    replicaConnectTimeoutMs: number;
+    /** After a replica failed, how long its reads go to the primary before it is tried again. */
+    replicaRetrySeconds: number;
   };
   redis: {
+    /** Credentials, TLS (rediss:) and db of the data nodes; the host itself only in the `single` topology. */
     url: string;
     keyPrefix: string;
     commandTimeoutMs: number;
+    topology: RedisTopology;
   };
   cache: {
     /** Master switch: CACHE_TTL_SECONDS=0 turns every Redis cache off (reads go to PostgreSQL). */
@@ -247,6 +308,37 @@ export interface Config {
   };
 }
 
+/**
+ * How Redis is deployed: one server (REDIS_URL), a master found through
+ * Sentinel (REDIS_SENTINELS + REDIS_SENTINEL_NAME), or a Redis Cluster
+ * (REDIS_CLUSTER_NODES, seed nodes; db 0 only).
+ */
+export type RedisTopology =
+  | { kind: 'single' }
+  | { kind: 'sentinel'; sentinels: RedisNode[]; name: string }
+  | { kind: 'cluster'; nodes: RedisNode[] };
+
+/** The Redis topology the settings describe, or the problems that make it ambiguous. */
+function redisTopology(env: Env): RedisTopology | string[] {
+  const sentinels = env.REDIS_SENTINELS ?? [];
+  const clusterNodes = env.REDIS_CLUSTER_NODES ?? [];
+  if (sentinels.length > 0 && clusterNodes.length > 0) {
+    return ['REDIS_SENTINELS and REDIS_CLUSTER_NODES: set one of them (Sentinel or Cluster), not both'];
+  }
+  if (sentinels.length > 0) {
+    if (!env.REDIS_SENTINEL_NAME) return ['REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS (the master name)'];
+    return { kind: 'sentinel', sentinels, name: env.REDIS_SENTINEL_NAME };
+  }
+  if (env.REDIS_SENTINEL_NAME) return ['REDIS_SENTINEL_NAME: needs REDIS_SENTINELS (the Sentinel addresses)'];
+  if (clusterNodes.length > 0) {
+    if (!['', '/', '/0'].includes(new URL(env.REDIS_URL).pathname)) {
+      return ['REDIS_URL: a Redis Cluster has only db 0; leave the path empty or /0 with REDIS_CLUSTER_NODES'];
+    }
+    return { kind: 'cluster', nodes: clusterNodes };
+  }
+  return { kind: 'single' };
+}
+
 /** Thrown when the environment does not describe a runnable configuration. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -299,6 +391,8 @@ export function loadConfig(source: Record<string, string | undefined>, defaults:
     const problems = productionSecretProblems(env, defaults);
     if (problems.length > 0) throw new ConfigError(problems);
   }
+  const topology = redisTopology(env);
+  if (Array.isArray(topology)) throw new ConfigError(topology);
   return {
     env: env.NODE_ENV,
     isProduction,
@@ -316,11 +410,17 @@ export function loadConfig(source: Record<string, string | undefined>, defaults:
       poolMax: env.DB_POOL_MAX,
       acquireTimeoutMs: env.DB_ACQUIRE_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      poolMode: env.DB_POOL_MODE,
+      directUrl: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL,
+      replicaUrls: env.DATABASE_REPLICA_URLS,
+      replicaConnectTimeoutMs: env.DB_REPLICA_CONNECT_TIMEOUT_MS,
+      replicaRetrySeconds: env.DB_REPLICA_RETRY_SECONDS,
     },
     redis: {
       url: env.REDIS_URL,
       keyPrefix: env.REDIS_KEY_PREFIX,
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      topology,
     },
     cache: {
       enabled: env.CACHE_TTL_SECONDS > 0,

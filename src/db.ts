@@ -1,36 +1,136 @@
 /**
- * The Sequelize instance (PostgreSQL through pg). Timeouts are bounded so a
- * slow or absent database makes requests fail fast with 503 instead of hanging.
+ * The Sequelize instances (PostgreSQL through pg): the primary, and the read
+ * replicas for reads that may be a moment stale. Timeouts are bounded so a
+ * slow or absent database makes requests fail fast with 503 instead of
+ * hanging.
+ *
+ * DB_POOL_MODE=transaction (PgBouncer in transaction mode) sends no startup
+ * parameters (PgBouncer 1.18 refuses them) and no named prepared statements
+ * (the next transaction may run on another server connection); the timeouts
+ * are set with SET LOCAL at the start of every transaction, and for single
+ * statements by the role's settings in the database (db/pool-settings.cjs,
+ * applied by db/migrate-and-seed.cjs).
  */
-import { QueryTypes, Sequelize } from 'sequelize';
+import { type Options, QueryTypes, Sequelize } from 'sequelize';
 import { config } from './config.js';
+import { logger } from './logger.js';
+import { Counter } from 'prom-client';
+import { registry } from './metrics.js';
 
-/** The one database handle of this process. */
-export const sequelize = new Sequelize(config.db.url, {
-  dialect: 'postgres',
-  logging: false,
-  benchmark: false,
-  pool: {
-    max: config.db.poolMax,
-    min: 0,
-    acquire: config.db.acquireTimeoutMs,
-    idle: 10_000,
-    evict: 5_000,
-  },
-  dialectOptions: {
-    application_name: 'emporium',
-    connectionTimeoutMillis: Math.min(config.db.acquireTimeoutMs, 5_000),
-    statement_timeout: config.db.statementTimeoutMs,
-    idle_in_transaction_session_timeout: 60_000,
-    keepAlive: true,
-  },
-  define: {
-    underscored: true,
-    freezeTableName: true,
-    createdAt: 'created_at',
-    updatedAt: 'updated_at',
-  },
+/** How long a session may sit idle inside a transaction before PostgreSQL ends it. */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
+const transactionMode = config.db.poolMode === 'transaction';
+
+/** Connection settings shared by the primary and the replicas. */
+function instanceOptions(connectTimeoutMs: number, acquireTimeoutMs: number): Options {
+  const timeouts = transactionMode
+    ? {}
+    : {
+        statement_timeout: config.db.statementTimeoutMs,
+        idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      };
+  return {
+    dialect: 'postgres',
+    logging: false,
+    benchmark: false,
+    pool: { max: config.db.poolMax, min: 0, acquire: acquireTimeoutMs, idle: 10_000, evict: 5_000 },
+    dialectOptions: {
+      application_name: 'emporium',
+      connectionTimeoutMillis: connectTimeoutMs,
+      keepAlive: true,
+      ...timeouts,
+    },
+    define: { underscored: true, freezeTableName: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+  };
+}
+
+/** The one primary database handle of this process (writes, transactions, read-your-writes). */
+export const sequelize = new Sequelize(
+  config.db.url,
+  instanceOptions(Math.min(config.db.acquireTimeoutMs, 5_000), config.db.acquireTimeoutMs),
+);
+
+/**
+ * The timeouts of one transaction in transaction mode: SET LOCAL lasts until
+ * COMMIT/ROLLBACK, so it holds on whichever server connection PgBouncer
+ * lends, and leaves nothing behind for the next client.
+ */
+export const TRANSACTION_TIMEOUTS =
+  `SET LOCAL statement_timeout = ${config.db.statementTimeoutMs}; ` +
+  `SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_TIMEOUT_MS}`;
+
+if (transactionMode) {
+  // Sequelize has no hook at BEGIN: the query interface's startTransaction is the one place every
+  // transaction (not its savepoints) starts, so the timeouts go right after it.
+  type Starter = (transaction: { parent?: unknown }, options?: object) => Promise<unknown>;
+  const queryInterface = sequelize.getQueryInterface() as unknown as { startTransaction: Starter };
+  const start = queryInterface.startTransaction.bind(queryInterface);
+  queryInterface.startTransaction = async (transaction, options) => {
+    const started = await start(transaction, options);
+    if (!transaction.parent) await sequelize.query(TRANSACTION_TIMEOUTS, { ...options, transaction } as object);
+    return started;
+  };
+}
+
+/** A read replica, and until when it is left alone after a failure (its circuit is open). */
+interface Replica {
+  readonly name: string;
+  readonly sequelize: Sequelize;
+  downUntil: number;
+}
+
+const replicas: Replica[] = config.db.replicaUrls.map((url, index) => ({
+  name: `replica${index + 1} ${new URL(url).host}`,
+  sequelize: new Sequelize(
+    url,
+    instanceOptions(config.db.replicaConnectTimeoutMs, config.db.replicaConnectTimeoutMs + 500),
+  ),
+  downUntil: 0,
+}));
+let nextReplica = 0;
+
+/** Reads that may be stale, by where they were served: `replica`, or `fallback` (the primary, replica failed or left alone). */
+export const replicaReads = new Counter({
+  name: 'db_replica_reads_total',
+  help: 'Reads that may be a moment stale, by where they were served: replica, or fallback (the primary, because the replica failed or its circuit is open).',
+  labelNames: ['result'] as const,
+  registers: [registry],
 });
+
+// The replicas' pools close with the primary's (server shutdown, tests).
+const closePrimary = sequelize.close.bind(sequelize);
+sequelize.close = async () => {
+  await Promise.allSettled(replicas.map((replica) => replica.sequelize.close()));
+  return closePrimary();
+};
+
+/** The next replica whose circuit is closed (round robin), if any. */
+function pickReplica(): Replica | undefined {
+  const now = Date.now();
+  for (let tried = 0; tried < replicas.length; tried += 1) {
+    const replica = replicas[nextReplica++ % replicas.length]!;
+    if (replica.downUntil <= now) return replica;
+  }
+  return undefined;
+}
+
+/** True for a failure of the replica rather than of the statement: the primary can answer instead. */
+function replicaUnavailable(error: unknown): boolean {
+  const failure = error as { name?: string; original?: { code?: string }; parent?: { code?: string } };
+  if (/^Sequelize(Connection|HostNotFound|HostNotReachable|AccessDenied|InvalidConnection)/.test(failure.name ?? '')) {
+    return true;
+  }
+  const code = failure.original?.code ?? failure.parent?.code ?? '';
+  // 40001: cancelled by a conflict with recovery (replay on the replica); class 08 and 57P: gone.
+  return code === '40001' || code === 'ECONNRESET' || code === 'ECONNREFUSED' || /^(57P0|08)/.test(code);
+}
+
+/** Where stale reads go now, for /health and tests: each replica and whether its circuit is open. */
+export function replicaStates(): { name: string; available: boolean }[] {
+  const now = Date.now();
+  return replicas.map((replica) => ({ name: replica.name, available: replica.downUntil <= now }));
+}
 
 /** Pool figures for /metrics (sequelize-pool keeps them on the connection manager). */
 export function poolStats(): { size: number; available: number; using: number; waiting: number } {
@@ -72,6 +172,16 @@ interface PooledClient {
   _invalid?: boolean;
 }
 
+/** Options of `queryRows`. */
+export interface ReadOptions {
+  /**
+   * The read may be a moment stale (the catalog, categories, hot products,
+   * admin lists): a replica answers it when there is one, the primary when
+   * the replica fails. Never for a shopper's own cart, orders or account.
+   */
+  mayBeStale?: boolean;
+}
+
 /**
  * Runs one statement on a pooled connection and returns its rows, skipping
  * Sequelize's per-query machinery (it costs about as much CPU as the query
@@ -80,23 +190,49 @@ interface PooledClient {
  * unique violation is a UniqueConstraintError, …), so they are handled
  * exactly like any other query's. For the hot single-statement paths;
  * anything in a transaction goes through Sequelize. `statement` is SQL
- * text, or a Prepared statement.
+ * text, or a Prepared statement (sent unnamed in transaction pool mode).
  *
  * Measured (`npm run bench -- --ablate raw-queries`, 100k products): with
  * `sequelize.query` instead (FAST_PATHS_OFF=raw-queries), cart adds run at
  * 0.68x the req/s (Sequelize builds a query object, a model-less result
  * mapping and an unprepared statement each time).
  */
-export async function queryRows<T>(statement: string | Prepared, params: readonly unknown[] = []): Promise<T[]> {
+export async function queryRows<T>(
+  statement: string | Prepared,
+  params: readonly unknown[] = [],
+  { mayBeStale = false }: ReadOptions = {},
+): Promise<T[]> {
+  const replica = mayBeStale ? pickReplica() : undefined;
+  if (mayBeStale && replicas.length > 0 && !replica) replicaReads.inc({ result: 'fallback' });
+  if (!replica) return runRows<T>(sequelize, statement, params);
+  try {
+    const rows = await runRows<T>(replica.sequelize, statement, params);
+    replicaReads.inc({ result: 'replica' });
+    return rows;
+  } catch (error) {
+    if (!replicaUnavailable(error)) throw error;
+    replica.downUntil = Date.now() + config.db.replicaRetrySeconds * 1000;
+    replicaReads.inc({ result: 'fallback' });
+    logger.warn(
+      { err: error, replica: replica.name, retryInSeconds: config.db.replicaRetrySeconds },
+      'read replica unavailable: stale reads go to the primary',
+    );
+    return runRows<T>(sequelize, statement, params);
+  }
+}
+
+/** queryRows on one instance's pool. */
+async function runRows<T>(db: Sequelize, statement: string | Prepared, params: readonly unknown[]): Promise<T[]> {
   const { text: sql, name } = typeof statement === 'string' ? { text: statement, name: undefined } : statement;
   // Switched off (FAST_PATHS_OFF=raw-queries): Sequelize's own query, unprepared.
   if (!config.fastPaths['raw-queries']) {
-    return sequelize.query(sql, { bind: [...params], type: QueryTypes.SELECT }) as Promise<T[]>;
+    return db.query(sql, { bind: [...params], type: QueryTypes.SELECT }) as Promise<T[]>;
   }
-  const connections = sequelize.connectionManager;
+  const connections = db.connectionManager;
   const client = (await connections.getConnection({ type: 'write' })) as unknown as PooledClient;
   try {
-    return (await client.query({ text: sql, values: params, name })).rows as T[];
+    const query = transactionMode ? { text: sql, values: params } : { text: sql, values: params, name };
+    return (await client.query(query)).rows as T[];
   } catch (error) {
     const failure = error as Error & { code?: string; sql: string; parameters?: object };
     // The connection is unusable after a socket error or when the server ended the session
@@ -110,7 +246,7 @@ export async function queryRows<T>(statement: string | Prepared, params: readonl
     }
     failure.sql = sql;
     failure.parameters = params;
-    throw new Query(client, sequelize, { logging: false }).formatError(failure);
+    throw new Query(client, db, { logging: false }).formatError(failure);
   } finally {
     connections.releaseConnection(client);
   }

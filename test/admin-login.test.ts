@@ -6,7 +6,9 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAdminPanel } from '../src/admin/index.js';
+import { ADMIN_SESSION_PREFIX } from '../src/admin/panel.js';
 import { redis } from '../src/redis.js';
+import { redisKeys } from './support/redis-claims.js';
 import { useTestApp } from './support/context.js';
 import { createUser } from './support/factories.js';
 
@@ -20,7 +22,7 @@ beforeAll(async () => {
 const login = (email: string, password = PASSWORD) =>
   request(ctx.app).post('/admin/login').type('form').send({ email, password });
 
-const sessionKeys = () => redis.keys('emporium:admin-session:*');
+const sessionKeys = () => redisKeys(redis, `${ADMIN_SESSION_PREFIX}*`);
 
 describe('/admin login', () => {
   it('renders the login page', async () => {

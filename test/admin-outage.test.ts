@@ -10,9 +10,10 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DisposableRedis } from '../scripts/drill/redis-server.js';
 import { useContractChecks, validatedListener } from './support/contract-checks.js';
+import { useSingleRedis } from './support/redis-topology.js';
 
 const privateRedis = await DisposableRedis.start();
-process.env.REDIS_URL = privateRedis.url();
+useSingleRedis(privateRedis.url());
 const { createRequestListener } = await import('../src/app.js');
 const { loadAdminPanel } = await import('../src/admin/index.js');
 const { sequelize } = await import('../src/db.js');

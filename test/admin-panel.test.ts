@@ -7,7 +7,9 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { sequelize } from '../src/db.js';
 import { AdminLog, Category, Order, Product, Review, User } from '../src/models/index.js';
+import { ADMIN_SESSION_PREFIX } from '../src/admin/panel.js';
 import { redis } from '../src/redis.js';
+import { redisKeys } from './support/redis-claims.js';
 import { STAFF_PASSWORD, clerkForm, form, staffSession } from './support/admin.js';
 import { bearer, userWithTokens } from './support/auth.js';
 import { useTestApp } from './support/context.js';
@@ -17,7 +19,7 @@ import { addToCart, checkout, completedOrder, orderAction } from './support/shop
 const ctx = useTestApp();
 const api = (path: string) => `/admin/api/resources/${path}`;
 const logs = () => AdminLog.findAll({ order: [['id', 'ASC']], raw: true });
-const sessionKeys = () => redis.keys('emporium:admin-session:*');
+const sessionKeys = () => redisKeys(redis, `${ADMIN_SESSION_PREFIX}*`);
 
 describe('sessions', () => {
   it('regenerates the session id at login and deletes the session at logout', async () => {

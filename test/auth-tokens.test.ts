@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { config } from '../src/config.js';
 import { User } from '../src/models/index.js';
 import { redis } from '../src/redis.js';
+import { userFamiliesKey } from '../src/auth/sessions.js';
 import { useTestApp } from './support/context.js';
 import { TEST_PASSWORD, bearer, loginAs, userWithTokens } from './support/auth.js';
 
@@ -218,7 +219,7 @@ describe('refresh rotation', () => {
   it('rotates: a new pair, and each refresh token works once', async () => {
     const { user, tokens } = await userWithTokens(ctx.app);
     // Age the user's set of logins, so the refresh must renew it (a password change needs it).
-    const logins = `emporium:auth:user-families:${user.id}`;
+    const logins = userFamiliesKey(user.id);
     await redis.expire(logins, 60);
     const second = await refresh(tokens.refresh_token).expect(200);
     expect(await redis.ttl(logins)).toBeGreaterThan(config.auth.refreshTtlSeconds - 60);

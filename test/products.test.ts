@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sequelize } from '../src/db.js';
 import { Product } from '../src/models/index.js';
 import { redis } from '../src/redis.js';
+import { redisKeys } from './support/redis-claims.js';
 import { HOT_PRODUCTS_PREFIX } from '../src/services/catalog-cache.js';
 import { userWithTokens } from './support/auth.js';
 import { useTestApp } from './support/context.js';
@@ -310,7 +311,7 @@ describe('GET /api/v1/products/hot', () => {
     expect(res.body[0]).toMatchObject({ sales_count: 9, price: '19.99' });
     expect(res.body.map((p: { id: number }) => p.id)).not.toContain(none.id);
 
-    const keys = await redis.keys(`${HOT_PRODUCTS_PREFIX}*`);
+    const keys = await redisKeys(redis, `${HOT_PRODUCTS_PREFIX}*`);
     expect(keys).toHaveLength(1);
     expect(JSON.parse((await redis.get(keys[0]!))!)).toEqual(res.body);
 

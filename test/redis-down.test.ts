@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useContractChecks, validatedListener } from './support/contract-checks.js';
+import { useSingleRedis } from './support/redis-topology.js';
 
 /** A port nothing listens on: bind one, note it, close it. */
 async function closedPort(): Promise<number> {
@@ -18,7 +19,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-process.env.REDIS_URL = `redis://127.0.0.1:${await closedPort()}/0`;
+useSingleRedis(`redis://127.0.0.1:${await closedPort()}/0`);
 const { createRequestListener } = await import('../src/app.js');
 const { sequelize } = await import('../src/db.js');
 const { connectRedis, redis } = await import('../src/redis.js');

@@ -97,7 +97,8 @@ const TIMELINE_PROBLEMS = `
 
 describe('seed:bulk', () => {
   it('adds a shop of 2,000 products and 3,000 orders to the demo seed that keeps every invariant', async () => {
-    const url = config.db.url;
+    // Direct (not through PgBouncer in that topology): seed:bulk sets session options.
+    const url = config.db.directUrl;
     // The worker's database is shared by test files: forget earlier seeding so the demo seed runs again.
     await query(
       url,

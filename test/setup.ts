@@ -7,14 +7,22 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { REDIS_BASE, databaseUrl, workerDb } from './support/databases.js';
+import { REDIS_BASE, TOPOLOGY, appDatabaseUrl, databaseUrl, replicaUrl, workerDb } from './support/databases.js';
+import { workerRedisEnv } from './support/redis-topology.js';
 
 const poolId = Number(process.env.VITEST_POOL_ID ?? '1');
 const { runPid, redisDbs } = inject('testRun');
 
 process.env.NODE_ENV = 'test';
-process.env.DATABASE_URL = databaseUrl(workerDb(runPid, poolId));
-process.env.REDIS_URL = `${REDIS_BASE}/${redisDbs[poolId - 1]}`;
+process.env.DATABASE_URL = appDatabaseUrl(workerDb(runPid, poolId));
+// TEST_DB_TOPOLOGY (test/support/pg-topology.ts): through PgBouncer, or with a streaming replica.
+if (TOPOLOGY === 'pgbouncer') {
+  process.env.DB_POOL_MODE = 'transaction';
+  process.env.DATABASE_DIRECT_URL = databaseUrl(workerDb(runPid, poolId));
+}
+if (TOPOLOGY === 'replica') process.env.DATABASE_REPLICA_URLS = replicaUrl(workerDb(runPid, poolId));
+// TEST_REDIS_TOPOLOGY (test/support/redis-topology.ts): a claimed db, or the run's own Cluster or Sentinel.
+Object.assign(process.env, workerRedisEnv(inject('redisTopology'), poolId, `${REDIS_BASE}/${redisDbs[poolId - 1]}`));
 process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
 process.env.BCRYPT_COST = '4';
 process.env.DB_POOL_MAX = '5';

@@ -62,7 +62,7 @@ export async function authenticate(request: Request, scopes: string[] = []): Pro
   // One Redis round trip: the token's state and the caller's cached row (PostgreSQL on a miss).
   const userId = Number(claims.sub);
   const { values, json } = await readWithCached(
-    accessTokenKeys(claims.jti, claims.fam),
+    accessTokenKeys(userId, claims.jti, claims.fam),
     callerKey(userId),
     CALLER_CACHE,
     () => queryCaller(userId),

@@ -17,7 +17,7 @@ import { type CacheOptions, getOrLoad, invalidate, invalidatePrefix } from '../c
 import { config } from '../config.js';
 import { prepared, queryRows } from '../db.js';
 import { onUsersChanged } from '../models/user-changes.js';
-import { key } from '../redis.js';
+import { hashTag, key } from '../redis.js';
 import type { UserRole } from '../rules.js';
 
 /** The caller's account row: what authentication needs and /users/me shows. Never the password hash. */
@@ -37,7 +37,8 @@ const CALLER = prepared(
   'SELECT id, username, email, phone, role, is_active, created_at, updated_at FROM users WHERE id = $1',
 );
 
-const CALLERS_PREFIX = key('cache', 'caller', '');
+// Tagged: in a Redis Cluster the callers' entries share a slot with their prefix's counter (cache.ts).
+const CALLERS_PREFIX = key('cache', hashTag('caller'), '');
 
 /** The cache key of user `userId`'s row. */
 export const callerKey = (userId: number): string => `${CALLERS_PREFIX}${userId}`;

@@ -16,18 +16,26 @@
  *   but one on a password change.
  * - `blacklist:<jti>` marks a logged-out access token until it would expire.
  *
+ * A user's family, grace and login-set keys carry the hash tag `{user:<id>}`,
+ * so in a Redis Cluster the rotation script and the transactions that touch
+ * them together stay in one slot.
+ *
  * Every operation here throws a 503 ServiceUnavailableError when Redis is
  * unavailable: authentication fails closed, never "token valid".
  */
 import type { Result } from 'ioredis';
 import { config } from '../config.js';
 import { ServiceUnavailableError } from '../errors.js';
-import { key, redis } from '../redis.js';
+import { hashTag, key, redis } from '../redis.js';
 import type { RefreshIdentity } from './tokens.js';
 
-const familyKey = (familyId: string): string => key('auth', 'family', familyId);
-const graceKey = (familyId: string): string => key('auth', 'family-grace', familyId);
-const userFamiliesKey = (userId: number | string): string => key('auth', 'user-families', userId);
+const userTag = (userId: number | string): string => hashTag(`user:${userId}`);
+const familyKey = (userId: number | string, familyId: string): string =>
+  key('auth', userTag(userId), 'family', familyId);
+const graceKey = (userId: number | string, familyId: string): string =>
+  key('auth', userTag(userId), 'family-grace', familyId);
+/** The set of a user's logins (family ids). */
+export const userFamiliesKey = (userId: number | string): string => key('auth', userTag(userId), 'families');
 const blacklistKey = (jti: string): string => key('auth', 'blacklist', jti);
 
 // Atomic check-and-rotate, so of parallel refreshes with one token exactly one rotates. Answers
@@ -106,7 +114,7 @@ export function startFamily(userId: number, familyId: string, refreshJti: string
   return guarded(() =>
     redis
       .multi()
-      .set(familyKey(familyId), refreshJti, 'EX', ttl)
+      .set(familyKey(userId, familyId), refreshJti, 'EX', ttl)
       .sadd(userFamiliesKey(userId), familyId)
       .expire(userFamiliesKey(userId), ttl)
       .exec()
@@ -128,8 +136,8 @@ export async function rotateRefresh(
 ): Promise<RotationResult> {
   const [code, jti, iat, exp] = await guarded(() =>
     redis.emporiumRotateRefresh(
-      familyKey(familyId),
-      graceKey(familyId),
+      familyKey(userId, familyId),
+      graceKey(userId, familyId),
       userFamiliesKey(userId),
       presentedJti,
       next.jti,
@@ -150,7 +158,10 @@ export function revokeFamilies(userId: number, familyIds: string[]): Promise<voi
   return guarded(() =>
     redis
       .multi()
-      .del(...familyIds.map(familyKey), ...familyIds.map(graceKey))
+      .del(
+        ...familyIds.map((familyId) => familyKey(userId, familyId)),
+        ...familyIds.map((familyId) => graceKey(userId, familyId)),
+      )
       .srem(userFamiliesKey(userId), ...familyIds)
       .exec()
       .then(failOnError),
@@ -177,8 +188,11 @@ export async function blacklistAccessToken(jti: string, expiresAt: number): Prom
   if (ttl > 0) await guarded(() => redis.set(blacklistKey(jti), '1', 'EX', ttl));
 }
 
-/** The Redis keys whose values say whether an access token is live (see accessTokenLive). */
-export const accessTokenKeys = (jti: string, familyId: string): string[] => [blacklistKey(jti), familyKey(familyId)];
+/** The Redis keys whose values say whether user `userId`'s access token is live (see accessTokenLive). */
+export const accessTokenKeys = (userId: number, jti: string, familyId: string): string[] => [
+  blacklistKey(jti),
+  familyKey(userId, familyId),
+];
 
 /** Whether an access token is live, from the values of its accessTokenKeys: not blacklisted, and its login not ended. */
 export const accessTokenLive = ([blacklisted, family]: (string | null)[]): boolean =>

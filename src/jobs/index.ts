@@ -1,6 +1,8 @@
 /**
- * Background work on a real job engine: BullMQ on the app's Redis
- * (REDIS_URL, keys under `<REDIS_KEY_PREFIX>bull:`).
+ * Background work on a real job engine: BullMQ on the app's Redis (its
+ * topology: one server, Sentinel or Cluster; keys under the hash tag
+ * `{<REDIS_KEY_PREFIX>bull}:`, so that in a Cluster all of a queue's keys
+ * share the one slot BullMQ's scripts need).
  *
  * Every instance with JOBS_ENABLED runs one worker on the same queue, and
  * registers the same schedules (job schedulers are upserted by id, so N
@@ -12,10 +14,12 @@
  * registered again on every reconnect, and the next run finds whatever is
  * due).
  */
-import { type Job, Queue, type RedisOptions, Worker } from 'bullmq';
+import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
+import type { Cluster, RedisOptions } from 'ioredis';
 import { config } from '../config.js';
 import { logger } from '../logger.js';
 import { ordersExpired } from '../metrics.js';
+import { createClient, hashTag, masterOptions } from '../redis.js';
 import { expireUnpaidOrders } from '../services/order-service.js';
 
 /** The queue every instance shares. */
@@ -36,20 +40,34 @@ const SCHEDULED = {
 /** A scheduled job's name. */
 export type ScheduledJob = keyof typeof SCHEDULED;
 
-/** BullMQ's connection options for REDIS_URL (BullMQ opens its own connections: a worker blocks on one). */
-export function connectionOptions(url: string = config.redis.url): RedisOptions {
-  const parsed = new URL(url);
-  const db = Number(parsed.pathname.slice(1) || '0');
+/** BullMQ's connection options for the configured master (BullMQ opens its own connections: a worker blocks on one). */
+export function connectionOptions(): RedisOptions {
   return {
-    host: parsed.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(parsed.port || 6379),
-    db,
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...masterOptions(),
     // A job engine waits for Redis to come back instead of failing its commands.
     maxRetriesPerRequest: null,
     connectTimeout: 2_000,
+  };
+}
+
+/**
+ * What BullMQ connects with: options (it makes its own clients), or in a
+ * Cluster a Cluster client of this engine's own, which BullMQ shares between
+ * the queue and the worker's duplicated blocking connection.
+ */
+function jobConnection(): { connection: ConnectionOptions; close: () => Promise<void> } {
+  if (config.redis.topology.kind !== 'cluster') {
+    // ioredis's own options type; BullMQ declares a narrower copy of it.
+    return { connection: connectionOptions() as ConnectionOptions, close: async () => {} };
+  }
+  const cluster = createClient({ maxRetriesPerRequest: null, connectTimeout: 2_000 }) as Cluster;
+  return {
+    connection: cluster,
+    close: () =>
+      cluster.quit().then(
+        () => undefined,
+        () => cluster.disconnect(),
+      ),
   };
 }
 
@@ -88,8 +106,8 @@ async function runJob(job: Job): Promise<unknown> {
  * back, while the API keeps serving.
  */
 export function startJobs(options: JobOptions = {}): JobRunner {
-  const connection = connectionOptions();
-  const prefix = `${config.redis.keyPrefix}bull`;
+  const { connection, close: closeConnection } = jobConnection();
+  const prefix = hashTag(`${config.redis.keyPrefix}bull`);
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
   const worker = new Worker(QUEUE_NAME, runJob, { connection, prefix, concurrency: 1 });
   queue.on('error', logEngineError);
@@ -121,6 +139,7 @@ export function startJobs(options: JobOptions = {}): JobRunner {
     async close() {
       await worker.close();
       await queue.close();
+      await closeConnection();
     },
   };
 }

@@ -2,21 +2,24 @@
  * The catalog's Redis cache keys and their invalidation, in one place, so
  * every writer (checkout, order changes, reviews, the admin panel) clears
  * exactly what its change makes stale.
+ *
+ * Each prefix carries a hash tag, so that in a Redis Cluster a prefix's
+ * entries, generation counter and member set share one slot (cache.ts).
  */
 import { invalidate, invalidatePrefix } from '../cache.js';
-import { key } from '../redis.js';
+import { hashTag, key } from '../redis.js';
 import { CATEGORIES_CACHE_KEY } from './category-service.js';
 
 /** Prefix of every cached product detail. */
-export const PRODUCT_DETAILS_PREFIX = key('cache', 'product', '');
+export const PRODUCT_DETAILS_PREFIX = key('cache', hashTag('product'), '');
 /** Cache key of one product's detail. */
 export const productKey = (productId: number): string => `${PRODUCT_DETAILS_PREFIX}${productId}`;
 /** Prefix of every cached product list page (keyed by their query; renamed when the page's shape changes). */
-export const PRODUCT_LISTS_PREFIX = key('cache', 'product-pages', '');
+export const PRODUCT_LISTS_PREFIX = key('cache', hashTag('product-pages'), '');
 /** Prefix of the cached hot-product lists (keyed by limit). */
-export const HOT_PRODUCTS_PREFIX = key('cache', 'hot', '');
+export const HOT_PRODUCTS_PREFIX = key('cache', hashTag('hot'), '');
 /** Prefix of one product's cached review pages. */
-export const reviewsPrefix = (productId: number): string => key('cache', 'reviews', productId, '');
+export const reviewsPrefix = (productId: number): string => key('cache', hashTag(`reviews:${productId}`), '');
 
 /**
  * After stock changes (checkout, cancel): the products' details. Lists and

@@ -23,7 +23,8 @@ export const CATEGORY_LIST =
 /** Every category in menu order (sort_order, then name) with its count of listed products, as JSON text. */
 export async function listCategories(): Promise<CachedJson<CategoryOut[]>> {
   const json = await getOrLoadJson(CATEGORIES_CACHE_KEY, { name: 'categories' }, () =>
-    queryRows<CategoryOut>(CATEGORY_LIST),
+    // The menu may be a moment stale: a read replica answers it when there is one (src/db.ts).
+    queryRows<CategoryOut>(CATEGORY_LIST, [], { mayBeStale: true }),
   );
   return json!;
 }

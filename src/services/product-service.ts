@@ -24,7 +24,7 @@ import {
   countedByCategory,
   listPage,
 } from './product-queries.js';
-import { searchProducts } from './product-search.js';
+import { type Runner, searchProducts } from './product-search.js';
 
 /** Filters, sort and page of a product list (already validated by the schema). */
 export interface ProductQuery extends ListFilters {
@@ -36,9 +36,11 @@ export interface ProductQuery extends ListFilters {
 
 type NormalisedQuery = Required<Pick<ProductQuery, 'page' | 'page_size'>> & ProductQuery;
 
-const rows = (statement: Statement) => queryRows<ProductSummary>(statement.text, statement.values);
-const total = async (statement: Statement) =>
-  (await queryRows<{ total: number }>(statement.text, statement.values))[0]!.total;
+// The catalog may be a moment stale: its reads go to a read replica when there is one (src/db.ts).
+const STALE_OK = { mayBeStale: true } as const;
+const fromReplica: Runner = <T>({ text, values }: Statement) => queryRows<T>(text, values, STALE_OK);
+const rows = (statement: Statement) => fromReplica<ProductSummary>(statement);
+const total = async (statement: Statement) => (await fromReplica<{ total: number }>(statement))[0]!.total;
 
 /**
  * The page's total: exact when it was counted to the end (or kept per
@@ -64,7 +66,7 @@ async function loadProductPage(query: NormalisedQuery): Promise<ProductPage> {
   const filters: ListFilters = { category_id, min_price, max_price, in_stock };
   const window = { limit: query.page_size, offset: (query.page - 1) * query.page_size };
   if (query.q) {
-    const found = await searchProducts(filters, query.q, query.sort ?? 'relevance', window);
+    const found = await searchProducts(filters, query.q, query.sort ?? 'relevance', window, fromReplica);
     return pageOf(found.items, found.matched, query, found.exact);
   }
   const exact = countedByCategory(filters);
@@ -125,7 +127,7 @@ export async function getProduct(productId: number): Promise<CachedJson<ProductD
     productKey(productId),
     { name: 'product', generation: PRODUCT_DETAILS_PREFIX },
     async () => {
-      const [row] = await queryRows<ProductDetail & { category_name: string }>(PRODUCT_DETAIL, [productId]);
+      const [row] = await queryRows<ProductDetail & { category_name: string }>(PRODUCT_DETAIL, [productId], STALE_OK);
       // Not found is not cached: a product created later must show at once.
       if (!row) return undefined;
       const { category_name, ...detail } = row;
@@ -146,6 +148,7 @@ export async function hotProducts(limit: number): Promise<CachedJson<ProductSumm
         `SELECT ${SUMMARY_COLUMNS} FROM products p WHERE NOT p.archived AND p.sales_count > 0
         ORDER BY p.sales_count DESC, p.id ASC LIMIT $1`,
         [limit],
+        STALE_OK,
       ),
   );
   return json!;

@@ -8,9 +8,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { watchProblems } from '../../scripts/chromium.js';
 import { DisposableRedis } from '../../scripts/drill/redis-server.js';
+import { useSingleRedis } from '../support/redis-topology.js';
 
 const privateRedis = await DisposableRedis.start();
-process.env.REDIS_URL = privateRedis.url();
+useSingleRedis(privateRedis.url());
 const { createRequestListener } = await import('../../src/app.js');
 const { loadAdminPanel } = await import('../../src/admin/index.js');
 const { sequelize } = await import('../../src/db.js');

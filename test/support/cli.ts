@@ -12,7 +12,8 @@ export async function sequelizeCli(databaseUrl: string, ...args: string[]): Prom
 /** Runs `sequelize-cli <args>` with extra environment variables. */
 export async function sequelizeCliWithEnv(env: Record<string, string>, ...args: string[]): Promise<string> {
   const { stdout, stderr } = await run('npx', ['sequelize-cli', ...args], {
-    env: { ...process.env, ...env },
+    // The CLI prefers DATABASE_DIRECT_URL (db/config.cjs): a database named here wins over the worker's.
+    env: { ...process.env, ...(env.DATABASE_URL ? { DATABASE_DIRECT_URL: env.DATABASE_URL } : {}), ...env },
     cwd: new URL('../..', import.meta.url).pathname,
   });
   return stdout + stderr;

@@ -6,8 +6,10 @@
 import type { RequestListener } from 'node:http';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createRequestListener } from '../../src/app.js';
+import { config } from '../../src/config.js';
 import { sequelize } from '../../src/db.js';
 import { connectRedis, redis } from '../../src/redis.js';
+import { resetRedis } from './redis-claims.js';
 import { useContractChecks, validatedListener } from './contract-checks.js';
 
 const TABLES = ['admin_logs', 'reviews', 'order_items', 'orders', 'carts', 'products', 'categories', 'users'];
@@ -15,7 +17,7 @@ const TABLES = ['admin_logs', 'reviews', 'order_items', 'orders', 'carts', 'prod
 /** Empties every table (ids restart at 1) and this worker's Redis db. */
 export async function resetState(): Promise<void> {
   await sequelize.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`);
-  if (redis.status === 'ready') await redis.flushdb();
+  await resetRedis(redis, config.redis.keyPrefix);
 }
 
 /** Registers the hooks and returns a handle whose `app` (its responses checked against the spec) is ready inside tests. */

@@ -3,8 +3,12 @@
  * runs at once never flush each other's data. A claim is a key in db 0
  * (`emporium-test-claim:<db>` = the run's pid, expiring after an hour); a
  * claim whose process is gone may be taken over.
+ *
+ * In a Redis Cluster (TEST_REDIS_TOPOLOGY=cluster, db 0 only) each worker has
+ * its own REDIS_KEY_PREFIX instead: `resetRedis` and `redisKeys` then work on
+ * that prefix on every master.
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { REDIS_BASE } from './databases.js';
 
 const CANDIDATES = Array.from({ length: 15 }, (_, i) => i + 1);
@@ -56,4 +60,36 @@ export async function releaseRedisDbs(pid: number, dbs: number[]): Promise<void>
   } finally {
     redis.disconnect();
   }
+}
+
+const escapeGlob = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/** Every key matching `pattern` (glob) on the servers holding data: the client itself, or each Cluster master. */
+export async function redisKeys(client: Redis | Cluster, pattern: string): Promise<string[]> {
+  if (!(client instanceof Cluster)) return client.keys(pattern);
+  const found = await Promise.all(client.nodes('master').map((node) => node.keys(pattern)));
+  return found.flat();
+}
+
+/**
+ * Empties this worker's Redis data before a test: FLUSHDB of its db, or in a
+ * Cluster, deletes the keys under its `keyPrefix` on every master (one by
+ * one: they span slots). Does nothing while the client is not connected.
+ */
+export async function resetRedis(client: Redis | Cluster, keyPrefix: string): Promise<void> {
+  if (client.status !== 'ready') return;
+  if (!(client instanceof Cluster)) {
+    await client.flushdb();
+    return;
+  }
+  await Promise.all(
+    client.nodes('master').map(async (node) => {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `${escapeGlob(keyPrefix)}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await Promise.all(keys.map((name) => node.unlink(name)));
+      } while (cursor !== '0');
+    }),
+  );
 }
