@@ -4,19 +4,10 @@
  * both readiness checks, the strict one and the one for routing, answer 503
  * naming PostgreSQL, so a load balancer stops sending traffic here.
  */
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useContractChecks, validatedListener } from './support/contract-checks.js';
-
-/** A port nothing listens on: bind one, note it, close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort } from './support/ports.js';
 
 process.env.DATABASE_URL = `postgres://postgres@127.0.0.1:${await closedPort()}/emporium_nowhere`;
 process.env.DB_ACQUIRE_TIMEOUT_MS = '500';

@@ -4,20 +4,11 @@
  * with a quick 503, /ready says Redis failed (/ready/routing stays up, degraded), and
  * nothing waits for Redis.
  */
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useContractChecks, validatedListener } from './support/contract-checks.js';
+import { closedPort } from './support/ports.js';
 import { useSingleRedis } from './support/redis-topology.js';
-
-/** A port nothing listens on: bind one, note it, close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 useSingleRedis(`redis://127.0.0.1:${await closedPort()}/0`);
 const { createRequestListener } = await import('../src/app.js');
