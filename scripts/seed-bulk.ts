@@ -133,7 +133,9 @@ async function categories(client: pg.Client): Promise<Plan['categories']> {
 }
 
 async function main(): Promise<void> {
-  const client = new pg.Client({ connectionString: config.db.url, application_name: 'emporium-seed-bulk' });
+  // A direct connection (DATABASE_DIRECT_URL): the loader sets session options, which a pooler in
+  // transaction mode would hand to other clients' transactions.
+  const client = new pg.Client({ connectionString: config.db.directUrl, application_name: 'emporium-seed-bulk' });
   await client.connect();
   const tables = orders > 0 ? ['users', 'products', 'orders', 'order_items', 'reviews'] : ['products'];
   const loaded = tables.filter((table) => table !== 'users');
