@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useContractChecks, validatedListener } from './support/contract-checks.js';
-import { closedPort } from './support/ports.js';
+import { freePort as closedPort } from '../scripts/drill/util.js';
 import { useSingleRedis } from './support/redis-topology.js';
 
 useSingleRedis(`redis://127.0.0.1:${await closedPort()}/0`);
